@@ -1,0 +1,64 @@
+# Entregent: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run setup test test-fast lint format typecheck check bench lock messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "entregent needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+setup: $(STAMP)
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py demo --if-empty
+
+# The site, the task worker and the scheduler, together; Ctrl-C stops all three.
+run: setup
+	@bin/run-all
+
+# Unit tests on in-memory SQLite, then the tests that need a file database (worker,
+# scheduler, browser, concurrent writers). With DATABASE_URL set, both run on that database.
+test: $(STAMP)
+	@mkdir -p var
+	$(BIN)/pytest -m "not filedb" -q
+	SQLITE_TEST_PATH=var/test-filedb.sqlite3 $(BIN)/pytest -m filedb -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy entregent bench
+
+check: lint typecheck
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+bench: $(STAMP)
+	$(PY) bench/pages.py
+
+# Regenerate the French catalogue and its compiled form, both committed (needs GNU gettext; set-up does not).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.tmp
+	printf '%s\n%s\n' '# Exact versions of every dependency (runtime and development), from `pip freeze`.' '# Regenerate after changing pyproject.toml: make lock' | cat - requirements.lock.tmp > requirements.lock
+	rm requirements.lock.tmp
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    name = "entregent.network"
+    label = "network"
+    verbose_name = _("My network")
+
+    def ready(self) -> None:
+        from entregent.accounts import registry
+        from entregent.network import models, signals  # noqa: F401
+
+        registry.register(models.Contact)
+        registry.register(models.ContactPoint, "contact__owner")
+        registry.register(models.Tag)
+        registry.register(models.Interaction)
+        registry.register(models.Relationship)

@@ -1,0 +1,408 @@
+"""A member's private map of their network.
+
+Everything here belongs to one member (its owner) and is reached only through owner-scoped
+querysets (``Contact.objects.owned_by(user)``) and the fetching helpers in ``network/views.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from entregent.lib.dates import months_before
+
+if TYPE_CHECKING:
+    from entregent.accounts.models import User
+
+
+class Cadence(models.IntegerChoices):
+    """How often to keep in touch, in months; NEVER switches reminders off."""
+
+    NEVER = 0, _("Never")
+    MONTHLY = 1, _("Every month")
+    QUARTERLY = 3, _("Every 3 months")
+    HALF_YEARLY = 6, _("Every 6 months")
+    YEARLY = 12, _("Every year")
+
+
+# When a contact has no cadence of its own, the tie strength suggests one. Computed, never
+# stored, so that a cadence the member chose stays distinguishable from a default.
+CADENCE_FROM_STRENGTH: dict[int | None, int] = {
+    5: Cadence.MONTHLY,
+    4: Cadence.QUARTERLY,
+    3: Cadence.HALF_YEARLY,
+    2: Cadence.YEARLY,
+    1: Cadence.YEARLY,
+    None: Cadence.YEARLY,
+}
+
+
+class Tag(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "owner", models.functions.Lower("name"), name="tag_unique_name_per_owner"
+            )
+        ]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def owned_by(self, user: User | Any) -> ContactQuerySet:
+        """The member's contacts, bin excluded. The only way views reach contacts."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user, deleted_at__isnull=True)
+
+    def in_bin(self, user: User | Any) -> ContactQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user, deleted_at__isnull=False)
+
+    def active(self) -> ContactQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> ContactQuerySet:
+        return self.filter(archived_at__isnull=False)
+
+    def _with_cadence(self, months: int) -> Q:
+        strengths = [s for s, c in CADENCE_FROM_STRENGTH.items() if c == months]
+        inherited = Q(cadence__isnull=True) & (
+            Q(tie_strength__in=[s for s in strengths if s is not None])
+            | (Q(tie_strength__isnull=True) if None in strengths else Q(pk__in=[]))
+        )
+        return Q(cadence=months) | inherited
+
+    def _overdue(self, today: dt.date, periods: int, strict: bool) -> ContactQuerySet:
+        """Contacts whose last interaction (or creation) is ``periods`` cadences old or more.
+
+        Month arithmetic is done here in Python, once per cadence, so the SQL stays a plain
+        comparison on indexed dates that both SQLite and PostgreSQL run the same way.
+        """
+        condition = Q(pk__in=[])
+        for months in (c for c in Cadence.values if c != Cadence.NEVER):
+            limit = months_before(today, months * periods)
+            if strict:
+                seen = Q(last_interaction_on__lt=limit)
+                created = Q(created_at__date__lt=limit)
+            else:
+                seen = Q(last_interaction_on__lte=limit)
+                created = Q(created_at__date__lte=limit)
+            reference = seen | (Q(last_interaction_on__isnull=True) & created)
+            condition |= self._with_cadence(months) & reference
+        return self.active().filter(condition)
+
+    def due(self, today: dt.date | None = None) -> ContactQuerySet:
+        """Time to get in touch: one full cadence has passed since the last interaction."""
+        return self._overdue(today or timezone.localdate(), 1, strict=False)
+
+    def dormant(self, today: dt.date | None = None) -> ContactQuerySet:
+        """Drifting away: overdue by more than one more cadence."""
+        return self._overdue(today or timezone.localdate(), 2, strict=True)
+
+    def refresh_last_interaction(self) -> int:
+        latest = (
+            Interaction.objects.filter(contacts=OuterRef("pk"))
+            .order_by()
+            .values("contacts")
+            .annotate(latest=Max("occurred_on"))
+            .values("latest")
+        )
+        return self.update(last_interaction_on=Subquery(latest))
+
+
+class Contact(models.Model):
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Added by hand")
+        IMPORT = "import", _("Imported")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=300,
+        help_text=_("How you call them. Built from the names when left empty."),
+    )
+    headline = models.CharField(
+        _("what they do"),
+        max_length=300,
+        blank=True,
+        help_text=_("In their words or yours: “graphic designer for small brands”."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts", verbose_name=_("tags"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    birthday_day = models.PositiveSmallIntegerField(
+        _("birthday (day)"), null=True, blank=True, validators=[MaxValueValidator(31)]
+    )
+    birthday_month = models.PositiveSmallIntegerField(
+        _("birthday (month)"), null=True, blank=True, validators=[MaxValueValidator(12)]
+    )
+    birthday_year = models.PositiveSmallIntegerField(_("birthday (year)"), null=True, blank=True)
+
+    met_story = models.TextField(_("how we met"), blank=True)
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    introduced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="introduced",
+        verbose_name=_("introduced by"),
+    )
+
+    tie_strength = models.PositiveSmallIntegerField(
+        _("tie strength"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1: barely know them, 5: very close."),
+    )
+    trust_rating = models.PositiveSmallIntegerField(
+        _("trust"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    trust_note = models.TextField(
+        _("trust note"),
+        blank=True,
+        help_text=_("What you can count on them for, how reliable they were."),
+    )
+    trust_noted_on = models.DateField(_("trust noted on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Markdown."))
+
+    cadence = models.PositiveSmallIntegerField(
+        _("keep in touch"),
+        choices=Cadence.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: follows the tie strength."),
+    )
+    last_interaction_on = models.DateField(_("last interaction"), null=True, blank=True)
+
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("in the bin since"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "display_name"], name="contact_owner_name"),
+            models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last_seen"),
+            models.Index(fields=["owner", "organisation"], name="contact_owner_org"),
+        ]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.display_name.strip():
+            self.display_name = self.build_display_name()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:contact-detail", args=[self.pk])
+
+    def build_display_name(self) -> str:
+        name = " ".join(p for p in (self.given_name.strip(), self.family_name.strip()) if p)
+        return name or self.organisation.strip() or str(_("Unnamed contact"))
+
+    @property
+    def effective_cadence(self) -> int:
+        if self.cadence is not None:
+            return self.cadence
+        return CADENCE_FROM_STRENGTH.get(self.tie_strength, Cadence.YEARLY)
+
+    @property
+    def cadence_is_inherited(self) -> bool:
+        return self.cadence is None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def in_bin(self) -> bool:
+        return self.deleted_at is not None
+
+    def reference_date(self) -> dt.date:
+        return self.last_interaction_on or timezone.localdate(self.created_at)
+
+    def next_due_on(self) -> dt.date | None:
+        if self.effective_cadence == Cadence.NEVER:
+            return None
+        return months_before(self.reference_date(), -self.effective_cadence)
+
+    def is_due(self, today: dt.date | None = None) -> bool:
+        due = self.next_due_on()
+        return due is not None and not self.is_archived and due <= (today or timezone.localdate())
+
+    def is_dormant(self, today: dt.date | None = None) -> bool:
+        if self.effective_cadence == Cadence.NEVER or self.is_archived:
+            return False
+        limit = months_before(self.reference_date(), -2 * self.effective_cadence)
+        return limit < (today or timezone.localdate())
+
+    def birthday_display(self) -> str:
+        if not (self.birthday_day and self.birthday_month):
+            return ""
+        year = self.birthday_year or 2000  # a leap year, so 29 February is valid
+        try:
+            date = dt.date(year, self.birthday_month, self.birthday_day)
+        except ValueError:
+            return ""
+        from django.utils.formats import date_format
+
+        if self.birthday_year:
+            return date_format(date, "DATE_FORMAT")
+        return date_format(date, "MONTH_DAY_FORMAT")
+
+
+class ContactPoint(models.Model):
+    """One way to reach a contact: an email, a phone, a web page, a postal address."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        URL = "url", _("Web page")
+        LINKEDIN = "linkedin", _("LinkedIn profile")
+        ADDRESS = "address", _("Postal address")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="points")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    label = models.CharField(
+        _("label"), max_length=60, blank=True, help_text=_("work, home, mobile…")
+    )
+    # What the member typed or the import carried, kept as it was.
+    raw = models.TextField(_("value"))
+    # A comparable form: lower-cased email, E.164 phone, canonical profile URL.
+    value = models.TextField(blank=True, db_index=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.raw}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from entregent.lib.contact_points import normalise
+
+        self.kind, self.value = normalise(self.kind, self.raw)
+        super().save(*args, **kwargs)
+
+    def href(self) -> str:
+        if self.kind == self.Kind.EMAIL:
+            return f"mailto:{self.value}"
+        if self.kind == self.Kind.PHONE and self.value.startswith("+"):
+            return f"tel:{self.value}"
+        if self.kind in (self.Kind.URL, self.Kind.LINKEDIN):
+            return self.value
+        return ""
+
+
+class InteractionQuerySet(models.QuerySet["Interaction"]):
+    def owned_by(self, user: User | Any) -> InteractionQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+
+class Interaction(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", pgettext_lazy("interaction", "Meeting in person")
+        CALL = "call", _("Call")
+        VIDEO = "video", _("Video call")
+        MESSAGE = "message", _("Message")
+        EMAIL = "email", _("Email")
+        EVENT = "event", _("Event")
+        INTRODUCTION = "introduction", _("Introduction")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    occurred_on = models.DateField(_("date"), default=timezone.localdate)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MEETING)
+    contacts = models.ManyToManyField(
+        Contact, related_name="interactions", verbose_name=_("contacts")
+    )
+    summary = models.CharField(_("summary"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Markdown."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["owner", "-occurred_on"], name="interaction_owner_date")]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on}: {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:interaction-edit", args=[self.pk])
+
+
+class Relationship(models.Model):
+    """How two of the member's contacts are linked, to answer "who introduced whom"."""
+
+    class Kind(models.TextChoices):
+        KNOWS = "knows", _("knows")
+        INTRODUCED = "introduced", _("introduced")
+        WORKS_WITH = "works_with", _("works with")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    from_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="relationships_from"
+    )
+    to_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="relationships_to"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.KNOWS)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_contact", "to_contact", "kind"], name="relationship_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_contact=models.F("to_contact")), name="relationship_not_self"
+            ),
+        ]
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+
+    def __str__(self) -> str:
+        return f"{self.from_contact} {self.get_kind_display()} {self.to_contact}"

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from entregent import views
+
+urlpatterns = [
+    # /
+    path("", views.home, name="home"),
+    # /accounts/... (allauth, then our profile, export and erasure)
+    path("accounts/", include("entregent.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    # /network/...
+    path("network/", include("entregent.network.urls")),
+    # /admin/ for operators
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,22 @@
+"""Project-level pages that draw on several apps; no app imports this module."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from entregent.network.models import Contact
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard for members, a presentation for visitors."""
+    if not request.user.is_authenticated:
+        return render(request, "home_visitor.html")
+    contacts = Contact.objects.owned_by(request.user)
+    context = {
+        "contact_count": contacts.active().count(),
+        "due": contacts.due().order_by("last_interaction_on", "display_name")[:8],
+        "due_count": contacts.due().count(),
+        "dormant_count": contacts.dormant().count(),
+    }
+    return render(request, "home_member.html", context)
