@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # /network/...
     path("network/", include("entregent.network.urls")),
+    # /i18n/setlang/
+    path("i18n/", include("django.conf.urls.i18n")),
     # /admin/ for operators
     path("admin/", admin.site.urls),
 ]
