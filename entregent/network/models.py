@@ -46,10 +46,25 @@ CADENCE_FROM_STRENGTH: dict[int | None, int] = {
 }
 
 
+class TagQuerySet(models.QuerySet["Tag"]):
+    def owned_by(self, user: User | Any) -> TagQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+    def with_contact_counts(self) -> TagQuerySet:
+        """Each tag with how many of the member's live contacts carry it."""
+        return self.annotate(
+            contact_count=models.Count("contacts", filter=Q(contacts__deleted_at__isnull=True))
+        )
+
+
 class Tag(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=60)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

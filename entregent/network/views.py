@@ -1,10 +1,409 @@
+"""My network: pages over a member's own contacts, interactions and tags.
+
+Every object is fetched through one helper per model (``_get_contact`` and friends) that goes
+through the owner-scoped queryset and answers 404 for anyone else's data.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from entregent.network import actions
+from entregent.network.forms import (
+    ContactFilterForm,
+    ContactForm,
+    ContactPointFormSet,
+    InteractionForm,
+    QuickAddForm,
+    RelationshipForm,
+    TagForm,
+)
+from entregent.network.models import Contact, Interaction, Relationship, Tag
+
+CONTACTS_PER_PAGE = 50
+TIMELINE_LENGTH = 30
+
+
+def _get_contact(request: HttpRequest, pk: int) -> Contact:
+    return get_object_or_404(Contact.objects.owned_by(request.user), pk=pk)
+
+
+def _get_binned_contact(request: HttpRequest, pk: int) -> Contact:
+    return get_object_or_404(Contact.objects.in_bin(request.user), pk=pk)
+
+
+def _get_interaction(request: HttpRequest, pk: int) -> Interaction:
+    return get_object_or_404(Interaction.objects.owned_by(request.user), pk=pk)
+
+
+def _get_tag(request: HttpRequest, pk: int) -> Tag:
+    return get_object_or_404(Tag.objects.owned_by(request.user), pk=pk)
+
+
+def _get_relationship(request: HttpRequest, pk: int) -> Relationship:
+    return get_object_or_404(Relationship.objects.filter(owner=request.user.pk), pk=pk)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# /network/
 
 
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "network/contact_list.html")
+    form = ContactFilterForm(request.GET or None, owner=request.user)
+    contacts: QuerySet[Contact] = Contact.objects.owned_by(request.user)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    status = filters.get("status") or ""
+    if status == "due":
+        contacts = contacts.due()
+    elif status == "dormant":
+        contacts = contacts.dormant()
+    elif status == "archived":
+        contacts = contacts.archived()
+    elif status != "all":
+        contacts = contacts.active()
+    if filters.get("q"):
+        for word in filters["q"].split():
+            contacts = contacts.filter(
+                Q(display_name__icontains=word)
+                | Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+            )
+    if filters.get("tag"):
+        contacts = contacts.filter(tags=filters["tag"])
+    if filters.get("strength"):
+        contacts = contacts.filter(tie_strength=filters["strength"])
+    if filters.get("organisation"):
+        contacts = contacts.filter(organisation__icontains=filters["organisation"])
+
+    sort = filters.get("sort") or "name"
+    ordering = {
+        "name": ["display_name", "pk"],
+        "-last": [F("last_interaction_on").desc(nulls_last=True), "display_name", "pk"],
+        "last": [F("last_interaction_on").asc(nulls_first=True), "display_name", "pk"],
+        "-created": ["-created_at", "-pk"],
+    }[sort]
+    contacts = contacts.order_by(*ordering).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("pk", "name"))
+    )
+    paginator = Paginator(contacts, CONTACTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "contacts": page.object_list,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "status": status,
+    }
+    return render(request, "network/contact_list.html", context)
+
+
+# /network/contacts/new/ and /network/contacts/quick-add/
+
+
+@login_required
+def contact_create(request: HttpRequest) -> HttpResponse:
+    return _contact_form(request, Contact(owner=request.user))
+
+
+@login_required
+@require_POST
+def contact_quick_add(request: HttpRequest) -> HttpResponse:
+    form = QuickAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A contact needs a name."))
+        return redirect(_safe_next(request, reverse("network:contact-list")))
+    contact = Contact.objects.create(
+        owner=request.user,
+        display_name=form.cleaned_data["display_name"],
+        headline=form.cleaned_data["headline"],
+    )
+    messages.success(request, _("%(name)s was added to your network.") % {"name": contact})
+    return redirect(contact)
+
+
+# /network/contacts/<id>/
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        Contact.objects.owned_by(request.user)
+        .select_related("introduced_by")
+        .prefetch_related("tags", "points"),
+        pk=pk,
+    )
+    timeline = (
+        contact.interactions.prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.filter(deleted_at__isnull=True).only(
+                    "pk", "display_name"
+                ),
+            )
+        )
+        .order_by("-occurred_on", "-pk")
+        .all()
+    )
+    show_all = request.GET.get("timeline") == "all"
+    interaction_count = contact.interactions.count()
+    relationships = (
+        Relationship.objects.filter(owner=request.user.pk)
+        .filter(Q(from_contact=contact) | Q(to_contact=contact))
+        .filter(from_contact__deleted_at__isnull=True, to_contact__deleted_at__isnull=True)
+        .select_related("from_contact", "to_contact")
+        .order_by("kind", "pk")
+    )
+    introduced = contact.introduced.filter(deleted_at__isnull=True).only("pk", "display_name")
+    context = {
+        "contact": contact,
+        "timeline": timeline if show_all else timeline[:TIMELINE_LENGTH],
+        "interaction_count": interaction_count,
+        "show_all": show_all or interaction_count <= TIMELINE_LENGTH,
+        "relationships": relationships,
+        "introduced": introduced,
+        "interaction_form": InteractionForm(
+            owner=request.user, initial={"occurred_on": timezone.localdate()}
+        ),
+        "today": timezone.localdate(),
+    }
+    return render(request, "network/contact_detail.html", context)
+
+
+# /network/contacts/<id>/edit/
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _contact_form(request, _get_contact(request, pk))
+
+
+def _contact_form(request: HttpRequest, contact: Contact) -> HttpResponse:
+    creating = contact.pk is None
+    form = ContactForm(request.POST or None, instance=contact, owner=request.user)
+    points = ContactPointFormSet(request.POST or None, instance=contact, prefix="points")
+    if request.method == "POST" and form.is_valid() and points.is_valid():
+        # The contact and its ways to reach it are saved together or not at all.
+        with transaction.atomic():
+            contact = form.save()
+            points.instance = contact
+            points.save()
+        if creating:
+            messages.success(request, _("%(name)s was added to your network.") % {"name": contact})
+        else:
+            messages.success(request, _("Changes to %(name)s were saved.") % {"name": contact})
+        return redirect(contact)
+    if request.method == "POST":
+        messages.error(request, _("Please correct the errors below."))
+    context = {"form": form, "points": points, "contact": contact, "creating": creating}
+    return render(request, "network/contact_form.html", context)
+
+
+# /network/contacts/<id>/archive/ /restore/ /delete/
+
+
+@login_required
+@require_POST
+def contact_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_contact(request, pk)
+    contact.archived_at = timezone.now()
+    contact.save(update_fields=["archived_at", "updated_at"])
+    messages.success(
+        request, _("%(name)s was archived. You can restore them at any time.") % {"name": contact}
+    )
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def contact_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_contact(request, pk)
+    contact.archived_at = None
+    contact.save(update_fields=["archived_at", "updated_at"])
+    messages.success(request, _("%(name)s is back in your active network.") % {"name": contact})
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_contact(request, pk)
+    actions.move_to_bin(contact)
+    messages.success(
+        request,
+        _("%(name)s was moved to the bin. It stays there %(days)s days before it is deleted.")
+        % {"name": contact, "days": actions.bin_retention_days()},
+    )
+    return redirect("network:contact-list")
+
+
+# /network/bin/
+
+
+@login_required
+def bin_list(request: HttpRequest) -> HttpResponse:
+    contacts = Contact.objects.in_bin(request.user).order_by("-deleted_at", "pk")
+    paginator = Paginator(contacts, CONTACTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "contacts": page.object_list,
+        "retention_days": actions.bin_retention_days(),
+    }
+    return render(request, "network/bin.html", context)
+
+
+@login_required
+@require_POST
+def bin_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_binned_contact(request, pk)
+    actions.restore_from_bin(contact)
+    messages.success(request, _("%(name)s was restored.") % {"name": contact})
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def bin_purge(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_binned_contact(request, pk)
+    name = str(contact)
+    contact.delete()
+    messages.success(request, _("%(name)s was deleted for good.") % {"name": name})
+    return redirect("network:bin")
+
+
+# /network/contacts/<id>/interactions/new/ and /network/interactions/...
+
+
+@login_required
+def interaction_create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    contact = _get_contact(request, pk) if pk is not None else None
+    initial: dict[str, Any] = {"occurred_on": timezone.localdate()}
+    if contact is not None:
+        initial["contacts"] = [contact.pk]
+    form = InteractionForm(request.POST or None, owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        interaction = form.save()
+        messages.success(request, _("The interaction was logged."))
+        default = contact.get_absolute_url() if contact else reverse("network:contact-list")
+        if contact is None and interaction.contacts.count() == 1:
+            default = interaction.contacts.get().get_absolute_url()
+        return redirect(_safe_next(request, default))
+    context = {
+        "form": form,
+        "contact": contact,
+        "interaction": None,
+        "next": _safe_next(request, ""),
+    }
+    return render(request, "network/interaction_form.html", context)
+
+
+@login_required
+def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get_interaction(request, pk)
+    form = InteractionForm(request.POST or None, instance=interaction, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The interaction was saved."))
+        return redirect(_safe_next(request, reverse("network:contact-list")))
+    context = {
+        "form": form,
+        "interaction": interaction,
+        "contact": None,
+        "next": _safe_next(request, ""),
+    }
+    return render(request, "network/interaction_form.html", context)
+
+
+@login_required
+@require_POST
+def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get_interaction(request, pk)
+    interaction.delete()
+    messages.success(request, _("The interaction was deleted."))
+    return redirect(_safe_next(request, reverse("network:contact-list")))
+
+
+# /network/contacts/<id>/relationships/new/ and /network/relationships/<id>/delete/
+
+
+@login_required
+def relationship_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_contact(request, pk)
+    form = RelationshipForm(request.POST or None, owner=request.user, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The link was recorded."))
+        return redirect(contact)
+    return render(request, "network/relationship_form.html", {"form": form, "contact": contact})
+
+
+@login_required
+@require_POST
+def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = _get_relationship(request, pk)
+    contact = relationship.from_contact
+    relationship.delete()
+    messages.success(request, _("The link was removed."))
+    return redirect(_safe_next(request, contact.get_absolute_url()))
+
+
+# /network/tags/
+
+
+@login_required
+def tag_list(request: HttpRequest) -> HttpResponse:
+    form = TagForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        tag = form.save()
+        messages.success(request, _("Tag “%(name)s” created.") % {"name": tag})
+        return redirect("network:tag-list")
+    tags = Tag.objects.owned_by(request.user).with_contact_counts()
+    return render(request, "network/tag_list.html", {"form": form, "tags": tags})
+
+
+@login_required
+def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _get_tag(request, pk)
+    form = TagForm(request.POST or None, instance=tag, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Tag renamed to “%(name)s”.") % {"name": tag})
+        return redirect("network:tag-list")
+    return render(request, "network/tag_form.html", {"form": form, "tag": tag})
+
+
+@login_required
+@require_POST
+def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _get_tag(request, pk)
+    name = str(tag)
+    tag.delete()
+    messages.success(
+        request, _("Tag “%(name)s” deleted; the contacts themselves are kept.") % {"name": name}
+    )
+    return HttpResponseRedirect(reverse("network:tag-list"))
