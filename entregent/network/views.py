@@ -118,6 +118,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "today": timezone.localdate(),
         "status": status,
+        # Only asked when the page is empty, to tell "no match" from "nothing yet".
+        "network_is_empty": not page.object_list
+        and not Contact.objects.owned_by(request.user).exists(),
     }
     return render(request, "network/contact_list.html", context)
 
