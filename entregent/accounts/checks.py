@@ -9,7 +9,7 @@ from django.core.checks import Error, Warning, register
 @register()
 def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     problems: list[Any] = []
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = str(settings.TASKS["default"]["BACKEND"])
     if not settings.DEBUG and backend.endswith("ImmediateBackend"):
         problems.append(
             Error(

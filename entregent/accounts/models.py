@@ -60,11 +60,11 @@ class User(AbstractUser):
     )
     calendar_secret = models.CharField(max_length=64, default=new_calendar_secret, unique=True)
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment, misc]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("user")

@@ -9,4 +9,10 @@ app_name = "accounts"
 urlpatterns = [
     # /accounts/profile/
     path("profile/", views.profile, name="profile"),
+    # /accounts/language/ (the footer's switch; saves a member's choice on their profile)
+    path("language/", views.set_language, name="set-language"),
+    # /accounts/export/ and /accounts/erase/: everything a member holds, out or gone
+    path("export/", views.export, name="export"),
+    path("erase/", views.erase, name="erase"),
+    path("goodbye/", views.goodbye, name="goodbye"),
 ]

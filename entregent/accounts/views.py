@@ -1,10 +1,163 @@
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.http import require_http_methods, require_POST
+
+from entregent.accounts import registry
+from entregent.accounts.forms import EraseAccountForm, LanguageForm, ProfileForm
+from entregent.accounts.models import User
+
+
+def _member(request: HttpRequest) -> User:
+    # Only reached behind @login_required; the check narrows the type for what follows.
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    """Keep the language cookie in step with the profile, so pages stay in it after log-out.
+
+    "Follow my browser" removes the cookie: otherwise an old choice made in the footer would
+    keep overriding what the browser asks for.
+    """
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html")
+    user = _member(request)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=user)
+    else:
+        form = ProfileForm(instance=user)
+    if form.is_bound and form.is_valid():
+        form.save()
+        # Said in the language just chosen, which is the one the next page is in.
+        with translation.override(user.language or translation.get_language()):
+            messages.success(request, _("Your profile is saved."))
+        response = redirect("accounts:profile")
+        _remember_language(response, user.language)
+        return response
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, which also saves a member's choice on their profile.
+
+    Without it UserPreferencesMiddleware would apply the profile's language on the next
+    request and the footer switch would seem to do nothing.
+    """
+    response = i18n.set_language(request)
+    form = LanguageForm(request.POST)
+    if request.user.is_authenticated and form.is_valid():
+        user = _member(request)
+        user.language = form.cleaned_data["language"]
+        user.save(update_fields=["language"])
+    return response
+
+
+@dataclass(frozen=True)
+class HoldingSummary:
+    """One line of "what we hold about you", as the export and erasure pages show it."""
+
+    name: str
+    count: int
+    left_out: list[str]
+    exported: bool
+
+
+def _summaries(user: User) -> list[HoldingSummary]:
+    summaries = []
+    for holding in registry.holdings():
+        meta = holding.model._meta
+        left_out = [
+            str(getattr(meta.get_field(name), "verbose_name", name)) for name in holding.exclude
+        ]
+        summaries.append(
+            HoldingSummary(
+                name=capfirst(str(meta.verbose_name_plural)),
+                count=holding.rows(user).count(),
+                left_out=left_out,
+                exported=holding.export,
+            )
+        )
+    return summaries
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponse:
+    user = _member(request)
+    if request.method == "POST":
+        now = timezone.now()
+        payload = {
+            "format": "entregent-export",
+            "version": 1,
+            "exported_at": now,
+            "site": settings.SITE_URL,
+            "member": user.email,
+            "data": registry.export_user_data(user),
+        }
+        response = HttpResponse(
+            json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"entregent-export-{timezone.localdate(now).isoformat()}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(request, "accounts/export.html", {"holdings": _summaries(user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest) -> HttpResponse:
+    user = _member(request)
+    if request.method == "POST":
+        form = EraseAccountForm(user, request.POST)
+    else:
+        form = EraseAccountForm(user)
+    if form.is_bound and form.is_valid():
+        # One transaction: either the member and everything they own are gone and the session
+        # with them, or nothing changed at all.
+        with transaction.atomic():
+            registry.erase_user(user)
+            auth.logout(request)
+        return redirect("accounts:goodbye")
+    context = {"form": form, "holdings": _summaries(user)}
+    return render(request, "accounts/erase.html", context)
+
+
+def goodbye(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/goodbye.html")
