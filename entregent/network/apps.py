@@ -11,7 +11,9 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from entregent.accounts import registry
-        from entregent.network import models, signals  # noqa: F401
+
+        # jobs declares the network's scheduled jobs (emptying the bin) with the scheduler.
+        from entregent.network import jobs, models, signals  # noqa: F401
 
         registry.register(models.Contact)
         registry.register(models.ContactPoint, "contact__owner")
