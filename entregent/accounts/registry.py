@@ -35,7 +35,7 @@ class Holding:
         return self.model._meta.label
 
     def rows(self, user: User) -> models.QuerySet[Any]:
-        return self.model._default_manager.filter(**{self.owner_lookup: user}).order_by("pk")
+        return self.model._default_manager.filter(**{self.owner_lookup: user.pk}).order_by("pk")
 
 
 _holdings: dict[str, Holding] = {}

@@ -1,0 +1,36 @@
+"""The one allow-list of routes that answer without a member's own login.
+
+Every other route is private: it needs a logged-in member and shows only what that member owns.
+``entregent/tests/test_privacy.py`` walks every URL pattern and holds the site to this list;
+each route here has tests of its own. Later issues add their public method pages, feeds and the
+calendar's secret link here, with their tests.
+"""
+
+from __future__ import annotations
+
+# Open to anyone: the presentation page, the language switch, the way in.
+PUBLIC_ROUTES: frozenset[str] = frozenset(
+    {
+        "home",
+        "set_language",
+        "accounts:set-language",
+        "account_login",
+        "account_logout",
+        "account_signup",
+        "account_confirm_email",
+        "account_email_verification_sent",
+        "account_inactive",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "mfa_authenticate",
+        "accounts:goodbye",
+        # The Django admin, for operators: its own login, everything else needs staff.
+        "admin:login",
+        "admin:logout",
+    }
+)
+
+# Reached through a secret in the URL rather than a login (none yet: the calendar feed comes).
+SECRET_LINK_ROUTES: frozenset[str] = frozenset()

@@ -1,0 +1,194 @@
+"""Walk every URL pattern of the site and try to reach Alice's private data as someone else.
+
+No hand-picked list: the resolver gives every route; each parameter is filled with the ids of
+Alice's objects; each resulting URL is requested with GET and POST, as Bob (a member with data
+of his own) and as an anonymous visitor. Nothing of Alice's may appear in a response, nothing of
+hers may change, and no request may fail with a server error. Routes open to visitors are only
+those of the allow-list in ``entregent/privacy.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpResponse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from entregent.accounts import registry
+from entregent.network.models import ContactPoint, Relationship
+from entregent.network.tests.factories import log_interaction, make_contact, make_tag
+from entregent.privacy import PUBLIC_ROUTES, SECRET_LINK_ROUTES
+from entregent.test import BaseTestCase
+
+# Strings that exist only in Alice's private data.
+MARKERS = [
+    "Zéphyrine Secretalice",
+    "alice-headline-marker",
+    "alicetagmarker",
+    "alice-summary-marker",
+    "alice-relationship-marker",
+    "alice-point@marker.test",
+    "alice-notes-marker",
+    "Other Alicefriend",
+    "Binned Alicecontact",
+]
+
+
+_ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+_REGEX_PARAM = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    # The URL as a template: "network/contacts/{pk}/"
+    template: str
+    params: tuple[str, ...]
+
+    def url(self, values: dict[str, str]) -> str:
+        return "/" + self.template.format(**values)
+
+
+def _template(pattern: Any) -> str:
+    text = str(pattern)
+    if hasattr(pattern, "converters"):  # a path() route
+        text = text.replace("{", "{{").replace("}", "}}")
+        return _ROUTE_PARAM.sub(lambda m: "{" + m[1] + "}", text)
+    text = text.lstrip("^").rstrip("$").replace("\\", "")
+    text = text.replace("{", "{{").replace("}", "}}")
+    return _REGEX_PARAM.sub(lambda m: "{" + m[1] + "}", text)
+
+
+def walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> Iterator[Route]:
+    """Every route of the site, unnamed ones (the admin's redirects) included."""
+    for entry in patterns:
+        template = prefix + _template(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            yield from walk(entry.url_patterns, ns, template)
+        elif isinstance(entry, URLPattern):
+            name = namespace + (entry.name or f"<unnamed {template}>")
+            params = tuple(re.findall(r"(?<!{){(\w+)}(?!})", template))
+            yield Route(name, template, params)
+
+
+class PrivacyWalkTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        tag = make_tag(cls.alice, "alicetagmarker")
+        secret = make_contact(
+            cls.alice,
+            "Zéphyrine Secretalice",
+            headline="alice-headline-marker",
+            notes="alice-notes-marker",
+        )
+        friend = make_contact(cls.alice, "Other Alicefriend")
+        secret.tags.add(tag)
+        ContactPoint.objects.create(contact=secret, kind="email", raw="alice-point@marker.test")
+        interaction = log_interaction(
+            cls.alice, [secret, friend], dt.date(2026, 1, 2), "alice-summary-marker"
+        )
+        relationship = Relationship.objects.create(
+            owner=cls.alice,
+            from_contact=secret,
+            to_contact=friend,
+            note="alice-relationship-marker",
+        )
+        binned = make_contact(cls.alice, "Binned Alicecontact", deleted_at=secret.created_at)
+        # Bob has a network of his own, so scoping mistakes would show his objects' ids collide.
+        bob_contact = make_contact(cls.bob, "Bob's contact")
+        log_interaction(cls.bob, [bob_contact], dt.date(2026, 1, 3), "Bob's coffee")
+        make_tag(cls.bob, "bobtag")
+
+        cls.alice_ids = sorted(
+            {
+                secret.pk,
+                friend.pk,
+                binned.pk,
+                tag.pk,
+                interaction.pk,
+                relationship.pk,
+                secret.points.get().pk,
+                cls.alice.pk,
+            }
+        )
+        cls.secret = secret
+
+    def alice_fingerprint(self) -> str:
+        """Every row Alice holds, serialized: any change by someone else shows here."""
+        data = registry.export_user_data(self.alice)
+        data.pop("accounts.User", None)  # last_login moves when Alice herself logs in
+        return repr(data)
+
+    def candidate_values(self, param: str) -> list[str]:
+        values = [str(pk) for pk in self.alice_ids]
+        if param in ("app_label",):
+            values += ["network", "accounts"]
+        if param in ("model_name",):
+            values += ["contact", "interaction", "tag"]
+        return values
+
+    def urls(self) -> Iterator[tuple[Route, str]]:
+        for route in walk(get_resolver().url_patterns):
+            choices = [self.candidate_values(p) for p in route.params]
+            for combo in itertools.islice(itertools.product(*choices), 200):
+                url = route.url(dict(zip(route.params, combo, strict=True)))
+                try:
+                    resolve(url)
+                except Resolver404:
+                    continue  # a value the pattern does not accept (an app label, say)
+                yield route, url
+
+    def assertNoAliceData(self, response: HttpResponse, who: str, method: str, url: str) -> None:
+        self.assertLess(response.status_code, 500, f"{method} {url} as {who}")
+        body = response.content.decode(errors="replace") + response.get("Location", "")
+        for marker in MARKERS:
+            self.assertNotIn(marker, body, f"{method} {url} as {who} shows Alice's {marker!r}")
+
+    def test_no_route_gives_alices_data_to_bob_or_a_visitor(self) -> None:
+        before = self.alice_fingerprint()
+        checked = 0
+        for route, url in self.urls():
+            for who in ("anonymous", "bob"):
+                self.client.logout()
+                if who == "bob":
+                    self.client.force_login(self.bob)
+                for method in ("get", "post"):
+                    response = getattr(self.client, method)(url, {"name": "x", "summary": "x"})
+                    self.assertNoAliceData(response, who, method, url)
+                    checked += 1
+            self.assertEqual(before, self.alice_fingerprint(), f"{route.name} {url} changed Alice's data")
+        # The walk found the network's parameterised routes, not an empty list.
+        self.assertGreater(checked, 200)
+
+    def test_every_route_outside_the_allow_list_needs_a_login(self) -> None:
+        allowed = PUBLIC_ROUTES | SECRET_LINK_ROUTES
+        login = reverse("account_login")
+        open_routes = []
+        for route, url in self.urls():
+            if route.name in allowed:
+                continue
+            response = self.client.get(url)
+            redirected_to_login = response.status_code == 302 and response["Location"].startswith(
+                (login, "/admin/login/")
+            )
+            if not (redirected_to_login or response.status_code in (403, 404, 405)):
+                open_routes.append(f"{route.name} {url} -> {response.status_code}")
+        self.assertEqual(open_routes, [], "open to visitors but not in the allow-list")
+
+    def test_the_allow_list_names_real_routes(self) -> None:
+        names = {route.name for route in walk(get_resolver().url_patterns)}
+        self.assertEqual(PUBLIC_ROUTES - names, set())
+        self.assertEqual(SECRET_LINK_ROUTES - names, set())
+
+    def test_alice_herself_sees_her_contact(self) -> None:
+        # The markers are real: the same walk would find them in Alice's own pages.
+        self.client.force_login(self.alice)
+        response = self.client.get(reverse("network:contact-detail", args=[self.secret.pk]))
+        self.assertContains(response, "Zéphyrine Secretalice")
