@@ -7,7 +7,6 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db.models.functions import Lower
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,12 +40,11 @@ def tags_for(owner: User, names: list[str]) -> list[Tag]:
     """The member's tags with these names (any case), creating the missing ones."""
     if not names:
         return []
-    existing = {
-        t.name.lower(): t
-        for t in Tag.objects.filter(owner=owner).annotate(lname=Lower("name"))
-        if t.name.lower() in {n.lower() for n in names}
+    wanted = {n.lower() for n in names}
+    existing: dict[str, Tag] = {
+        t.name.lower(): t for t in Tag.objects.filter(owner=owner) if t.name.lower() in wanted
     }
-    tags = []
+    tags: list[Tag] = []
     for name in names:
         tag = existing.get(name.lower())
         if tag is None:
@@ -65,7 +63,7 @@ class OwnedFormMixin:
         self.fields[field].queryset = queryset  # type: ignore[attr-defined]
 
 
-class ContactForm(OwnedFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ContactForm(OwnedFormMixin, forms.ModelForm):
     new_tags = forms.CharField(
         label=_("New tags"),
         required=False,
@@ -199,7 +197,7 @@ class ContactForm(OwnedFormMixin, forms.ModelForm):  # type: ignore[type-arg]
         return contact
 
 
-class ContactPointForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContactPointForm(forms.ModelForm):
     class Meta:
         model = ContactPoint
         fields = ["kind", "label", "raw"]
@@ -256,8 +254,8 @@ class ContactPointForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class BaseContactPointFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
-    def save_new(self, form: forms.ModelForm, commit: bool = True) -> Any:  # type: ignore[type-arg]
+class BaseContactPointFormSet(BaseInlineFormSet):
+    def save_new(self, form: forms.ModelForm, commit: bool = True) -> Any:
         point = super().save_new(form, commit=False)
         point.position = self.forms.index(form)
         if commit:
@@ -286,7 +284,7 @@ class QuickAddForm(forms.Form):
         return name
 
 
-class InteractionForm(OwnedFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class InteractionForm(OwnedFormMixin, forms.ModelForm):
     class Meta:
         model = Interaction
         fields = ["occurred_on", "kind", "summary", "contacts", "notes"]
@@ -325,7 +323,7 @@ class InteractionForm(OwnedFormMixin, forms.ModelForm):  # type: ignore[type-arg
         return interaction
 
 
-class RelationshipForm(OwnedFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class RelationshipForm(OwnedFormMixin, forms.ModelForm):
     class Meta:
         model = Relationship
         fields = ["kind", "to_contact", "note"]
@@ -360,7 +358,7 @@ class RelationshipForm(OwnedFormMixin, forms.ModelForm):  # type: ignore[type-ar
         return relationship
 
 
-class TagForm(forms.ModelForm):  # type: ignore[type-arg]
+class TagForm(forms.ModelForm):
     class Meta:
         model = Tag
         fields = ["name"]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,9 +70,7 @@ class Tag(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                "owner", models.functions.Lower("name"), name="tag_unique_name_per_owner"
-            )
+            models.UniqueConstraint("owner", Lower("name"), name="tag_unique_name_per_owner")
         ]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from entregent.lib.http import AuthenticatedHttpRequest
 from entregent.network import actions
 from entregent.network.forms import (
     ContactFilterForm,
@@ -31,29 +32,29 @@ from entregent.network.forms import (
     RelationshipForm,
     TagForm,
 )
-from entregent.network.models import Contact, Interaction, Relationship, Tag
+from entregent.network.models import Contact, ContactQuerySet, Interaction, Relationship, Tag
 
 CONTACTS_PER_PAGE = 50
 TIMELINE_LENGTH = 30
 
 
-def _get_contact(request: HttpRequest, pk: int) -> Contact:
+def _get_contact(request: AuthenticatedHttpRequest, pk: int) -> Contact:
     return get_object_or_404(Contact.objects.owned_by(request.user), pk=pk)
 
 
-def _get_binned_contact(request: HttpRequest, pk: int) -> Contact:
+def _get_binned_contact(request: AuthenticatedHttpRequest, pk: int) -> Contact:
     return get_object_or_404(Contact.objects.in_bin(request.user), pk=pk)
 
 
-def _get_interaction(request: HttpRequest, pk: int) -> Interaction:
+def _get_interaction(request: AuthenticatedHttpRequest, pk: int) -> Interaction:
     return get_object_or_404(Interaction.objects.owned_by(request.user), pk=pk)
 
 
-def _get_tag(request: HttpRequest, pk: int) -> Tag:
+def _get_tag(request: AuthenticatedHttpRequest, pk: int) -> Tag:
     return get_object_or_404(Tag.objects.owned_by(request.user), pk=pk)
 
 
-def _get_relationship(request: HttpRequest, pk: int) -> Relationship:
+def _get_relationship(request: AuthenticatedHttpRequest, pk: int) -> Relationship:
     return get_object_or_404(Relationship.objects.filter(owner=request.user.pk), pk=pk)
 
 
@@ -70,9 +71,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET or None, owner=request.user)
-    contacts: QuerySet[Contact] = Contact.objects.owned_by(request.user)
+    contacts: ContactQuerySet = Contact.objects.owned_by(request.user)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     status = filters.get("status") or ""
     if status == "due":
@@ -98,13 +99,13 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         contacts = contacts.filter(organisation__icontains=filters["organisation"])
 
     sort = filters.get("sort") or "name"
-    ordering = {
+    orderings: dict[str, list[Any]] = {
         "name": ["display_name", "pk"],
         "-last": [F("last_interaction_on").desc(nulls_last=True), "display_name", "pk"],
         "last": [F("last_interaction_on").asc(nulls_first=True), "display_name", "pk"],
         "-created": ["-created_at", "-pk"],
-    }[sort]
-    contacts = contacts.order_by(*ordering).prefetch_related(
+    }
+    contacts = contacts.order_by(*orderings[sort]).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.only("pk", "name"))
     )
     paginator = Paginator(contacts, CONTACTS_PER_PAGE)
@@ -129,13 +130,13 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _contact_form(request, Contact(owner=request.user))
 
 
 @login_required
 @require_POST
-def contact_quick_add(request: HttpRequest) -> HttpResponse:
+def contact_quick_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = QuickAddForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A contact needs a name."))
@@ -153,7 +154,7 @@ def contact_quick_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(
         Contact.objects.owned_by(request.user)
         .select_related("introduced_by")
@@ -201,11 +202,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _contact_form(request, _get_contact(request, pk))
 
 
-def _contact_form(request: HttpRequest, contact: Contact) -> HttpResponse:
+def _contact_form(request: AuthenticatedHttpRequest, contact: Contact) -> HttpResponse:
     creating = contact.pk is None
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     points = ContactPointFormSet(request.POST or None, instance=contact, prefix="points")
@@ -231,7 +232,7 @@ def _contact_form(request: HttpRequest, contact: Contact) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact(request, pk)
     contact.archived_at = timezone.now()
     contact.save(update_fields=["archived_at", "updated_at"])
@@ -243,7 +244,7 @@ def contact_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_unarchive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact(request, pk)
     contact.archived_at = None
     contact.save(update_fields=["archived_at", "updated_at"])
@@ -253,7 +254,7 @@ def contact_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact(request, pk)
     actions.move_to_bin(contact)
     messages.success(
@@ -268,7 +269,7 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bin_list(request: HttpRequest) -> HttpResponse:
+def bin_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contacts = Contact.objects.in_bin(request.user).order_by("-deleted_at", "pk")
     paginator = Paginator(contacts, CONTACTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -282,7 +283,7 @@ def bin_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def bin_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def bin_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_binned_contact(request, pk)
     actions.restore_from_bin(contact)
     messages.success(request, _("%(name)s was restored.") % {"name": contact})
@@ -291,7 +292,7 @@ def bin_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bin_purge(request: HttpRequest, pk: int) -> HttpResponse:
+def bin_purge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_binned_contact(request, pk)
     name = str(contact)
     contact.delete()
@@ -303,7 +304,7 @@ def bin_purge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def interaction_create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def interaction_create(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     contact = _get_contact(request, pk) if pk is not None else None
     initial: dict[str, Any] = {"occurred_on": timezone.localdate()}
     if contact is not None:
@@ -326,7 +327,7 @@ def interaction_create(request: HttpRequest, pk: int | None = None) -> HttpRespo
 
 
 @login_required
-def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def interaction_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     interaction = _get_interaction(request, pk)
     form = InteractionForm(request.POST or None, instance=interaction, owner=request.user)
     if request.method == "POST" and form.is_valid():
@@ -344,7 +345,7 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def interaction_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     interaction = _get_interaction(request, pk)
     interaction.delete()
     messages.success(request, _("The interaction was deleted."))
@@ -355,7 +356,7 @@ def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def relationship_create(request: HttpRequest, pk: int) -> HttpResponse:
+def relationship_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact(request, pk)
     form = RelationshipForm(request.POST or None, owner=request.user, contact=contact)
     if request.method == "POST" and form.is_valid():
@@ -367,7 +368,7 @@ def relationship_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def relationship_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = _get_relationship(request, pk)
     contact = relationship.from_contact
     relationship.delete()
@@ -379,7 +380,7 @@ def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def tag_list(request: HttpRequest) -> HttpResponse:
+def tag_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TagForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         tag = form.save()
@@ -390,7 +391,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def tag_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tag = _get_tag(request, pk)
     form = TagForm(request.POST or None, instance=tag, owner=request.user)
     if request.method == "POST" and form.is_valid():
@@ -402,7 +403,7 @@ def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def tag_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tag = _get_tag(request, pk)
     name = str(tag)
     tag.delete()

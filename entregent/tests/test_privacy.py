@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from entregent.accounts import registry
-from entregent.network.models import ContactPoint, Relationship
+from entregent.network.models import Contact, ContactPoint, Relationship
 from entregent.network.tests.factories import log_interaction, make_contact, make_tag
 from entregent.privacy import PUBLIC_ROUTES, SECRET_LINK_ROUTES
 from entregent.test import BaseTestCase
@@ -78,6 +78,9 @@ def walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> Iterator
 
 
 class PrivacyWalkTests(BaseTestCase):
+    alice_ids: list[int]
+    secret: Contact
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -163,7 +166,9 @@ class PrivacyWalkTests(BaseTestCase):
                     response = getattr(self.client, method)(url, {"name": "x", "summary": "x"})
                     self.assertNoAliceData(response, who, method, url)
                     checked += 1
-            self.assertEqual(before, self.alice_fingerprint(), f"{route.name} {url} changed Alice's data")
+            self.assertEqual(
+                before, self.alice_fingerprint(), f"{route.name} {url} changed Alice's data"
+            )
         # The walk found the network's parameterised routes, not an empty list.
         self.assertGreater(checked, 200)
 

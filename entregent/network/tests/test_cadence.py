@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import time_machine
 from django.utils import timezone
@@ -21,7 +22,7 @@ def at(day: dt.date) -> dt.datetime:
 
 @time_machine.travel(at(TODAY), tick=False)
 class DueAndDormantTests(BaseTestCase):
-    def contact_seen(self, last_seen: dt.date | None, **fields: object) -> Contact:
+    def contact_seen(self, last_seen: dt.date | None, **fields: Any) -> Contact:
         contact = make_contact(self.alice, created_at=at(dt.date(2020, 1, 1)), **fields)
         if last_seen is not None:
             log_interaction(self.alice, [contact], last_seen)

@@ -8,11 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from entregent.accounts.models import User
 from entregent.network.models import Contact, ContactPoint, Interaction, Tag
 from entregent.test import BaseTestCase
 
 
-def grow_network(owner: object, contacts: int, interactions_each: int) -> Contact:
+def grow_network(owner: User, contacts: int, interactions_each: int) -> Contact:
     """A network of `contacts` people, each with tags, two points and interactions."""
     tags = Tag.objects.bulk_create(Tag(owner=owner, name=f"tag {i}") for i in range(5))
     people = Contact.objects.bulk_create(

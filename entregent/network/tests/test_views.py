@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -9,12 +10,15 @@ from entregent.network.models import Contact, ContactPoint, Interaction, Relatio
 from entregent.network.tests.factories import log_interaction, make_contact, make_tag
 from entregent.test import BaseTestCase
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 
 class ContactCreateTests(BaseTestCase):
     def setUp(self) -> None:
         self.client.force_login(self.alice)
 
-    def post_contact(self, **overrides: object) -> object:
+    def post_contact(self, **overrides: object) -> _MonkeyPatchedWSGIResponse:
         data: dict[str, object] = {
             "given_name": "Hélène",
             "family_name": "Martin",
@@ -88,6 +92,9 @@ class ContactCreateTests(BaseTestCase):
 
 
 class ContactDetailTests(BaseTestCase):
+    contact: Contact
+    other: Contact
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -206,6 +213,10 @@ class ArchiveAndBinTests(BaseTestCase):
 
 
 class ContactListTests(BaseTestCase):
+    clients: Tag
+    ada: Contact
+    bea: Contact
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
