@@ -35,8 +35,13 @@ HEARTBEAT_JOB_ID = "scheduler.heartbeat"
 
 
 class SchedulerProcess:
-    def __init__(self, jobs: list[Job], *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> None:
+    def __init__(self, jobs: list[Job], *, heartbeat_seconds: float | None = None) -> None:
         self.jobs = {job.name: job for job in jobs}
+        if heartbeat_seconds is None:
+            # Shorter in tests (a settings module of their own); a minute suits production.
+            heartbeat_seconds = float(
+                getattr(settings, "SCHEDULER_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS)
+            )
         self.heartbeat_seconds = heartbeat_seconds
         # Set on shutdown: cuts short the waits between retries.
         self.stopping = threading.Event()

@@ -168,7 +168,8 @@ class Command(BaseCommand):
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    # UTC throughout, whether the time came from the database or from a trigger's own zone.
+    return moment.astimezone(dt.UTC).isoformat() if moment else None
 
 
 def _local(moment: dt.datetime | None) -> str:
