@@ -96,6 +96,8 @@ class HoldingSummary:
     count: int
     left_out: list[str]
     exported: bool
+    # The member's own row: one, always, so it goes without a count.
+    is_member: bool
 
 
 def _summaries(user: User) -> list[HoldingSummary]:
@@ -105,12 +107,17 @@ def _summaries(user: User) -> list[HoldingSummary]:
         left_out = [
             str(getattr(meta.get_field(name), "verbose_name", name)) for name in holding.exclude
         ]
+        if holding.model is type(user):
+            name = _("Your account and its settings")
+        else:
+            name = capfirst(str(meta.verbose_name_plural))
         summaries.append(
             HoldingSummary(
-                name=capfirst(str(meta.verbose_name_plural)),
+                name=name,
                 count=holding.rows(user).count(),
                 left_out=left_out,
                 exported=holding.export,
+                is_member=holding.model is type(user),
             )
         )
     return summaries
