@@ -125,6 +125,18 @@ class EraseTests(BaseTestCase):
         self.assertContains(response, 'id="id_password_error"')
         self.assertEqual(owned_rows(self.alice.pk), before)
 
+    def test_the_password_cannot_be_guessed_here_once_the_login_limit_is_reached(
+        self,
+    ) -> None:
+        self.client.force_login(self.alice)
+        for _attempt in range(5):
+            self.client.post(reverse("accounts:erase"), {"password": "guess"})
+
+        response = self.client.post(reverse("accounts:erase"), {"password": PASSWORD})
+
+        self.assertTrue(response.context["form"].has_error("password", "too_many_login_attempts"))
+        self.assertTrue(User.objects.filter(pk=self.alice.pk).exists())
+
     def test_erasing_removes_every_row_of_alices_and_nothing_of_bobs(self) -> None:
         self.client.force_login(self.alice)
         alice_pk = self.alice.pk
