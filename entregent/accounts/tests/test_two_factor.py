@@ -7,7 +7,7 @@ import time_machine
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from entregent.accounts.tests.helpers import totp_code
+from entregent.accounts.tests.helpers import totp_code, unlabelled_controls
 from entregent.test import PASSWORD, BaseTestCase
 
 if TYPE_CHECKING:
@@ -81,6 +81,17 @@ class TwoFactorTests(BaseTestCase):
             self.client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
 
         self.assertEqual(self.client.session["_auth_user_id"], str(self.alice.pk))
+
+    def test_the_code_page_offers_recovery_codes_and_labels_its_field(self) -> None:
+        self.activate_totp()
+        self.client.post(reverse("account_logout"))
+        self.log_in()
+
+        response = self.client.get(reverse("mfa_authenticate"))
+
+        self.assertTemplateUsed(response, "base.html")
+        self.assertContains(response, "recovery codes")
+        self.assertEqual(unlabelled_controls(response.content.decode()), [])
 
     def test_a_code_that_logged_in_once_cannot_log_in_again(self) -> None:
         with time_machine.travel(time.time(), tick=False) as traveller:
