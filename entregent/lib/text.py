@@ -1,0 +1,108 @@
+"""Text normalisation shared by indexing and querying, so both sides always agree.
+
+Everything the search engines see goes through here: case and accents folded, words split the
+same way, French and English stems. The databases then only compare plain ASCII-ish tokens,
+which is why SQLite FTS5 and PostgreSQL's ``simple`` configuration give the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+# Letters that NFKD does not decompose into a base letter plus marks.
+_LIGATURES = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "ı": "i",
+        "’": "'",
+        "ʼ": "'",
+        "‘": "'",
+    }
+)
+# A word: letters and digits (any script), kept together across inner apostrophes only when
+# they are not French elisions (handled below).
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Short function words that carry no meaning in a search ("de", "the", "l'", "d'").
+STOP_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "by", "de", "des", "du", "d", "en", "et", "for", "from", "in", "l", "la", "le", "les", "of", "on", "or", "ou", "par", "pour", "sur", "the", "to", "un", "une", "with", "au", "aux", "chez", "dans"]
+)
+
+_fr = snowballstemmer.stemmer("french")
+_en = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, ligatures expanded: "Œuvre Développée" -> "oeuvre developpee"."""
+    text = (text or "").translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.casefold()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order: "UI/UX Designer" -> ["ui", "ux", "designer"]."""
+    return _WORD.findall(fold(text))
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    token: str
+
+
+def word_spans(text: str) -> Iterator[Span]:
+    """Each word of the original text with its position and folded form, for highlighting.
+
+    Folding can change a string's length (œ -> oe), so words are found on the original text and
+    folded one by one.
+    """
+    for match in _WORD.finditer(text or ""):
+        folded = fold(match.group())
+        for part in _WORD.findall(folded):
+            yield Span(match.start(), match.end(), part)
+
+
+@lru_cache(maxsize=100_000)
+def stems(token: str) -> tuple[str, ...]:
+    """The French and English stems of a folded word (one or two distinct values)."""
+    if len(token) < 4 or token.isdigit():
+        return (token,)
+    fr = _fr.stemWord(token)
+    en = _en.stemWord(token)
+    return (fr,) if fr == en else (fr, en)
+
+
+def content_words(text: str) -> list[str]:
+    """Words minus the stop words, unless that would leave nothing."""
+    tokens = words(text)
+    kept = [t for t in tokens if t not in STOP_WORDS and len(t) > 1]
+    return kept or tokens
+
+
+def index_tokens(text: str) -> list[str]:
+    """What a search document stores for a text: each word and its stems, space-separated."""
+    out: list[str] = []
+    for token in words(text):
+        out.append(token)
+        for stem in stems(token):
+            if stem != token:
+                out.append(stem)
+    return out
