@@ -29,10 +29,7 @@ _LIGATURES = str.maketrans(
         "Đ": "d",
         "ł": "l",
         "Ł": "l",
-        "ı": "i",
-        "’": "'",
-        "ʼ": "'",
-        "‘": "'",
+        "\u0131": "i",  # dotless i
     }
 )
 # A word: letters and digits (any script), kept together across inner apostrophes only when
@@ -41,7 +38,10 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 # Short function words that carry no meaning in a search ("de", "the", "l'", "d'").
 STOP_WORDS = frozenset(
-    ["a", "an", "and", "as", "at", "by", "de", "des", "du", "d", "en", "et", "for", "from", "in", "l", "la", "le", "les", "of", "on", "or", "ou", "par", "pour", "sur", "the", "to", "un", "une", "with", "au", "aux", "chez", "dans"]
+    (
+        "a an and as at by de des du d en et for from in l la le les of on or ou par pour sur "
+        "the to un une with au aux chez dans"
+    ).split()
 )
 
 _fr = snowballstemmer.stemmer("french")
