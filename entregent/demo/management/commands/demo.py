@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from entregent.accounts.models import User
+from entregent.demo.loader import DEFAULT_CONTACTS, DEFAULT_SEED, PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo accounts (admin, facilitator, camille, sam; password "
+        f"{PASSWORD!r}) and their networks. Running it again replaces the demo accounts' "
+        "networks with the same data and touches no other account."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the database already has users (what `make run` uses).",
+        )
+        parser.add_argument(
+            "--contacts",
+            type=int,
+            default=DEFAULT_CONTACTS,
+            metavar="N",
+            help=f"Contacts in each member's network (default {DEFAULT_CONTACTS}).",
+        )
+        parser.add_argument(
+            "--seed",
+            default=DEFAULT_SEED,
+            help="Another seed gives other (equally deterministic) networks.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Build everything, then roll it back."
+        )
+        parser.add_argument("--json", action="store_true", help="Print a JSON summary.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["contacts"] < 1:
+            raise CommandError("--contacts must be at least 1")
+        if options["if_empty"] and User.objects.exists():
+            self._report({"skipped": True, "reason": "the database already has users"}, options)
+            return
+        started = time.perf_counter()
+        with transaction.atomic():
+            summaries = load_demo(contacts=options["contacts"], seed=options["seed"])
+            if options["dry_run"]:
+                transaction.set_rollback(True)
+        result = {
+            "skipped": False,
+            "dry_run": options["dry_run"],
+            "seconds": round(time.perf_counter() - started, 2),
+            "password": PASSWORD,
+            "members": [dataclasses.asdict(s) for s in summaries],
+        }
+        self._report(result, options)
+
+    def _report(self, result: dict[str, Any], options: dict[str, Any]) -> None:
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2))
+            return
+        if result["skipped"]:
+            self.stdout.write(f"Demo data skipped: {result['reason']}.")
+            return
+        verb = "Would create" if result["dry_run"] else "Demo data ready"
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} in {result['seconds']} s (password: {PASSWORD})")
+        )
+        for m in result["members"]:
+            line = f"  {m['email']:<32} {m['role']:<12}"
+            if m["contacts"]:
+                line += (
+                    f"{m['contacts']} contacts, {m['interactions']} interactions, "
+                    f"{m['tags']} tags, {m['due']} due, {m['dormant']} dormant"
+                )
+            self.stdout.write(line)
