@@ -20,3 +20,6 @@ class NetworkConfig(AppConfig):
         registry.register(models.Tag)
         registry.register(models.Interaction)
         registry.register(models.Relationship)
+        # Derived from the rows above and rebuilt from them: erased with them, not exported.
+        registry.register(models.SearchDocument, export=False)
+        registry.register(models.SearchTerm, export=False)

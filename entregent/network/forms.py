@@ -425,3 +425,28 @@ class ContactFilterForm(forms.Form):
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = Tag.objects.filter(owner=owner)  # type: ignore[attr-defined]
+
+
+class SearchForm(forms.Form):
+    """Ask my network: free text (with optional filters written in it) and the same filters
+    as controls, for those who prefer them."""
+
+    q = forms.CharField(label=_("Search my network"), required=False, max_length=1000)
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=Tag.objects.none(), required=False, empty_label=_("Any")
+    )
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=200)
+    strength = forms.TypedChoiceField(
+        label=_("Tie strength"),
+        choices=[("", _("Any")), *STRENGTH_CHOICES[1:]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ContactFilterForm.STATUSES, required=False
+    )
+
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = Tag.objects.filter(owner=owner)  # type: ignore[attr-defined]

@@ -420,3 +420,44 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_contact} {self.get_kind_display()} {self.to_contact}"
+
+
+class SearchDocument(models.Model):
+    """A contact as the search engines see it: folded words and stems, derived, never edited.
+
+    ``main`` and ``extra`` are what the full-text index holds (SQLite FTS5 through triggers,
+    PostgreSQL through a generated tsvector, both created in migration 0002); ``fields`` keeps
+    each field's folded words for ranking and explaining matches in Python, identically on both
+    databases. Rebuilt by ``entregent.network.search.reindex_contacts``.
+    """
+
+    contact = models.OneToOneField(
+        Contact, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # A token only this member's documents carry, so the index itself scopes each search.
+    owner_key = models.CharField(max_length=24)
+    main = models.TextField(blank=True)
+    extra = models.TextField(blank=True)
+    fields = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("search document")
+
+    def __str__(self) -> str:
+        return f"search document of contact {self.contact_id}"
+
+
+class SearchTerm(models.Model):
+    """Every word of a member's search documents: where typos and word parts are resolved."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    word = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "word"], name="searchterm_unique_word")
+        ]
+
+    def __str__(self) -> str:
+        return self.word

@@ -9,6 +9,8 @@ app_name = "network"
 urlpatterns = [
     # /network/
     path("", views.contact_list, name="contact-list"),
+    # /network/search/?q=
+    path("search/", views.contact_search, name="search"),
     # /network/contacts/...
     path("contacts/new/", views.contact_create, name="contact-create"),
     path("contacts/quick-add/", views.contact_quick_add, name="contact-quick-add"),

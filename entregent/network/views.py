@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from entregent.lib.http import AuthenticatedHttpRequest
-from entregent.network import actions
+from entregent.network import actions, search
 from entregent.network.forms import (
     ContactFilterForm,
     ContactForm,
@@ -30,9 +30,11 @@ from entregent.network.forms import (
     InteractionForm,
     QuickAddForm,
     RelationshipForm,
+    SearchForm,
     TagForm,
 )
 from entregent.network.models import Contact, ContactQuerySet, Interaction, Relationship, Tag
+from entregent.network.search.query import Filters
 
 CONTACTS_PER_PAGE = 50
 TIMELINE_LENGTH = 30
@@ -124,6 +126,37 @@ def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         and not Contact.objects.owned_by(request.user).exists(),
     }
     return render(request, "network/contact_list.html", context)
+
+
+# /network/search/
+
+SEARCH_LIMIT = 50
+SUGGESTION_LIMIT = 8
+
+
+@login_required
+def contact_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask my network. With ``partial=1`` (the as-you-type script) only the results render."""
+    form = SearchForm(request.GET or None, owner=request.user)
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = Filters(
+            tag=data["tag"].name if data.get("tag") else "",
+            organisation=data.get("organisation") or "",
+            strength=data.get("strength"),
+            status=data.get("status") or "",
+        )
+        suggest = request.GET.get("partial") == "suggest"
+        limit = SUGGESTION_LIMIT if suggest else SEARCH_LIMIT
+        results = search.search(request.user, data["q"], limit=limit, filters=filters)
+    context = {"form": form, "results": results, "query": request.GET.get("q", "")}
+    partial = request.GET.get("partial")
+    if partial == "suggest":
+        return render(request, "network/_search_suggestions.html", context)
+    if partial:
+        return render(request, "network/_search_results.html", context)
+    return render(request, "network/search.html", context)
 
 
 # /network/contacts/new/ and /network/contacts/quick-add/

@@ -1,0 +1,140 @@
+"""Building and keeping the search documents: one per contact, derived from everything about it.
+
+``build_fields`` is a pure function; ``reindex_contacts`` writes documents for any set of
+contacts in batches, a few queries per batch whatever its size (it is what imports, merges and
+undos call after bulk writes); signals in ``network/signals.py`` call it on every single write.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from entregent.lib.text import index_tokens, words
+from entregent.network.models import Contact, Interaction, SearchDocument, SearchTerm
+
+# Fields in the order they rank; "main" holds what a person is, "extra" what was said of them.
+MAIN_FIELDS = ("names", "headline", "job_title", "organisation", "tags")
+EXTRA_FIELDS = ("met", "notes", "interactions")
+ALL_FIELDS = MAIN_FIELDS + EXTRA_FIELDS
+BATCH = 500
+# The summaries of the latest interactions are enough to find "the one I met at the fair".
+MAX_INTERACTIONS = 200
+
+
+def owner_key(owner_id: int) -> str:
+    return f"owner{owner_id}x"
+
+
+def field_texts(contact: dict[str, Any], tags: list[str], summaries: list[str]) -> dict[str, str]:
+    """The original text of each searchable field of a contact."""
+    names = " ".join(
+        dict.fromkeys(
+            n
+            for n in (contact["display_name"], contact["given_name"], contact["family_name"])
+            if n
+        )
+    )
+    return {
+        "names": names,
+        "headline": contact["headline"],
+        "job_title": contact["job_title"],
+        "organisation": contact["organisation"],
+        "tags": " ".join(tags),
+        "met": contact["met_story"],
+        "notes": contact["notes"],
+        "interactions": "\n".join(summaries),
+    }
+
+
+def build_fields(texts: dict[str, str]) -> tuple[dict[str, str], str, str]:
+    """(folded words per field, main index text, extra index text)."""
+    fields = {name: " ".join(words(texts.get(name, ""))) for name in ALL_FIELDS}
+    main = " ".join(t for name in MAIN_FIELDS for t in index_tokens(texts.get(name, "")))
+    extra = " ".join(t for name in EXTRA_FIELDS for t in index_tokens(texts.get(name, "")))
+    return {k: v for k, v in fields.items() if v}, main, extra
+
+
+_CONTACT_FIELDS = (
+    "pk",
+    "owner_id",
+    "display_name",
+    "given_name",
+    "family_name",
+    "headline",
+    "job_title",
+    "organisation",
+    "met_story",
+    "notes",
+)
+
+
+def reindex_contacts(contact_ids: Iterable[int]) -> int:
+    """Rebuild the search documents of these contacts (any owner); returns how many were built.
+
+    Contacts that no longer exist simply lose their document (by cascade).
+    """
+    ids = sorted(set(contact_ids))
+    built = 0
+    for start in range(0, len(ids), BATCH):
+        built += _reindex_batch(ids[start : start + BATCH])
+    return built
+
+
+def _reindex_batch(ids: list[int]) -> int:
+    contacts = list(Contact.objects.filter(pk__in=ids).values(*_CONTACT_FIELDS))
+    tags: dict[int, list[str]] = defaultdict(list)
+    for contact_id, name in (
+        Contact.tags.through.objects.filter(contact_id__in=ids)
+        .order_by("tag__name")
+        .values_list("contact_id", "tag__name")
+    ):
+        tags[contact_id].append(name)
+    summaries: dict[int, list[str]] = defaultdict(list)
+    for contact_id, summary in (
+        Interaction.contacts.through.objects.filter(contact_id__in=ids)
+        .order_by("-interaction__occurred_on", "-interaction_id")
+        .values_list("contact_id", "interaction__summary")
+    ):
+        if len(summaries[contact_id]) < MAX_INTERACTIONS:
+            summaries[contact_id].append(summary)
+
+    documents = []
+    vocabulary: dict[int, set[str]] = defaultdict(set)
+    for contact in contacts:
+        texts = field_texts(contact, tags[contact["pk"]], summaries[contact["pk"]])
+        fields, main, extra = build_fields(texts)
+        documents.append(
+            SearchDocument(
+                contact_id=contact["pk"],
+                owner_id=contact["owner_id"],
+                owner_key=owner_key(contact["owner_id"]),
+                main=main,
+                extra=extra,
+                fields=fields,
+            )
+        )
+        for text in fields.values():
+            vocabulary[contact["owner_id"]].update(text.split())
+
+    with transaction.atomic():
+        SearchDocument.objects.filter(contact_id__in=ids).delete()
+        SearchDocument.objects.bulk_create(documents, batch_size=BATCH)
+        for owner_id, vocab in vocabulary.items():
+            SearchTerm.objects.bulk_create(
+                (SearchTerm(owner_id=owner_id, word=w[:100]) for w in sorted(vocab)),
+                batch_size=BATCH,
+                ignore_conflicts=True,
+            )
+    return len(documents)
+
+
+def reindex_owner(owner_id: int) -> int:
+    """Rebuild one member's documents and vocabulary from scratch."""
+    with transaction.atomic():
+        SearchTerm.objects.filter(owner_id=owner_id).delete()
+        ids = list(Contact.objects.filter(owner_id=owner_id).values_list("pk", flat=True))
+        return reindex_contacts(ids)

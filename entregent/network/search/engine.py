@@ -1,0 +1,529 @@
+"""Ask my network: the search itself.
+
+1. ``query.parse`` splits filters from words; each word gets its alternatives (stems, prefix,
+   typos and word parts found in the member's own vocabulary), spans naming an occupation get
+   the thesaurus's other labels.
+2. The database's own full-text engine (SQLite FTS5 or PostgreSQL tsvector) finds the matching
+   documents of this member only (every document carries its owner's key) and returns the best
+   few hundred by its own rank.
+3. Python scores those candidates the same way on both databases (field weight x match kind),
+   explains each match with a highlighted snippet of the original text, and adds "via" contacts
+   who can introduce the member.
+
+All words, on both sides, went through ``lib.text``: the engines only compare plain tokens.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from entregent.lib.text import stems, word_spans
+from entregent.lib.thesaurus import Thesaurus, default_thesaurus
+from entregent.network.models import (
+    Contact,
+    ContactQuerySet,
+    Interaction,
+    Relationship,
+    SearchDocument,
+    SearchTerm,
+)
+from entregent.network.search import query as q
+from entregent.network.search.documents import owner_key
+
+if TYPE_CHECKING:
+    from entregent.accounts.models import User
+
+CANDIDATES = 200
+# What a match in each field is worth: what people do first, then who they are, then what
+# was said of them.
+FIELD_WEIGHTS: dict[str, float] = {
+    "headline": 1.0,
+    "job_title": 1.0,
+    "names": 0.95,
+    "tags": 0.8,
+    "organisation": 0.7,
+    "met": 0.45,
+    "notes": 0.45,
+    "interactions": 0.4,
+}
+FIELD_LABELS = {
+    "names": _("name"),
+    "headline": _("what they do"),
+    "job_title": _("job title"),
+    "organisation": _("organisation"),
+    "tags": _("tags"),
+    "met": _("how we met"),
+    "notes": _("notes"),
+    "interactions": _("interactions"),
+}
+
+
+@dataclass
+class Match:
+    field: str
+    kind: str
+    tokens: set[str]
+
+
+@dataclass
+class Hit:
+    contact: Contact
+    score: float
+    matches: list[Match]
+    snippets: list[tuple[str, SafeString]] = field(default_factory=list)
+    via: list[Contact] = field(default_factory=list)
+
+    @property
+    def matched_fields(self) -> list[str]:
+        return list(dict.fromkeys(m.field for m in self.matches))
+
+
+@dataclass
+class Results:
+    query: str
+    terms: list[str]
+    hits: list[Hit]
+    partial: bool = False
+    filters: q.Filters = field(default_factory=q.Filters)
+    total: int = 0
+
+
+# --- the member's vocabulary, kept in memory per process --------------------------------------
+
+
+class _Vocabulary:
+    def __init__(self) -> None:
+        self.last_id = 0
+        self.words: set[str] = set()
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+
+    def refresh(self, owner_id: int) -> None:
+        new = SearchTerm.objects.filter(owner_id=owner_id, pk__gt=self.last_id).values_list(
+            "pk", "word"
+        )
+        for pk, word in new.order_by("pk"):
+            self.last_id = max(self.last_id, pk)
+            if word not in self.words:
+                self.words.add(word)
+                self.by_length[len(word)].append(word)
+
+
+_vocabularies: dict[int, _Vocabulary] = {}
+_lock = threading.Lock()
+
+
+def vocabulary(owner_id: int) -> _Vocabulary:
+    with _lock:
+        vocab = _vocabularies.setdefault(owner_id, _Vocabulary())
+        vocab.refresh(owner_id)
+        return vocab
+
+
+def max_typos(word: str) -> int:
+    """One typo in words of 5 letters or more, two in 9 or more."""
+    return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
+
+
+def typo_candidates(word: str, vocab: _Vocabulary, limit: int = 12) -> list[str]:
+    k = max_typos(word)
+    if not k:
+        return []
+    pool = [w for n in range(len(word) - k, len(word) + k + 1) for w in vocab.by_length.get(n, [])]
+    found = process.extract(
+        word, pool, scorer=Levenshtein.distance, score_cutoff=k, limit=limit * 3
+    )
+    # Closest first; a typo must not also be a mere prefix or the word itself.
+    ranked = sorted((dist, w) for w, dist, _ in found if w != word)
+    return [w for _, w in ranked[:limit]]
+
+
+def contained_parts(word: str, vocab: _Vocabulary) -> list[str]:
+    """Known words inside this one: "infographiste" contains "graphiste"."""
+    if len(word) < 6:
+        return []
+    smallest = max(5, (len(word) + 1) // 2)
+    found = []
+    for size in range(len(word) - 1, smallest - 1, -1):
+        for start in range(0, len(word) - size + 1):
+            piece = word[start : start + size]
+            if piece in vocab.words:
+                found.append(piece)
+    return found[:6]
+
+
+# --- engines ----------------------------------------------------------------------------------
+
+
+class Backend:
+    def candidates(
+        self, query: q.Query, scope: ContactQuerySet, limit: int, any_group: bool
+    ) -> list[int]:
+        raise NotImplementedError
+
+    def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
+        raise NotImplementedError
+
+
+class SQLiteBackend(Backend):
+    def candidates(
+        self, query: q.Query, scope: ContactQuerySet, limit: int, any_group: bool
+    ) -> list[int]:
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+        # MATCH first, then the scope: FTS5 drives, the scope is an IN over an ephemeral index.
+        sql = (
+            "SELECT rowid FROM network_search_fts WHERE network_search_fts MATCH %s "
+            f"AND rowid IN ({scope_sql}) "
+            "ORDER BY bm25(network_search_fts, 0.0, 4.0, 1.0) LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [q.to_fts5(query, any_group), *scope_params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
+        if len(word) < 3:
+            return []
+        sql = (
+            "SELECT t.word FROM network_searchterm_tri f "
+            "JOIN network_searchterm t ON t.id = f.rowid "
+            "WHERE network_searchterm_tri MATCH %s AND t.owner_id = %s "
+            "ORDER BY length(t.word) LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [f'"{word}"', owner_id, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+class PostgresBackend(Backend):
+    def candidates(
+        self, query: q.Query, scope: ContactQuerySet, limit: int, any_group: bool
+    ) -> list[int]:
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+        sql = (
+            "SELECT contact_id FROM network_searchdocument, "
+            "to_tsquery('simple', %s) AS query "
+            f"WHERE tsv @@ query AND contact_id IN ({scope_sql}) "
+            "ORDER BY ts_rank(tsv, query, 1) DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [q.to_tsquery(query, any_group), *scope_params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
+        if len(word) < 3:
+            return []
+        sql = (
+            "SELECT word FROM network_searchterm WHERE owner_id = %s AND word LIKE %s "
+            "ORDER BY length(word) LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [owner_id, f"%{word}%", limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def backend() -> Backend:
+    return PostgresBackend() if connection.vendor == "postgresql" else SQLiteBackend()
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+def _classify(token: str, term: q.Term) -> str | None:
+    if token == term.word:
+        return "exact"
+    if term.stems and (token in term.stems or set(stems(token)) & set(term.stems)):
+        return "stem"
+    if stems(token)[0] == stems(term.word)[0]:
+        return "stem"
+    if term.prefix and token.startswith(term.word):
+        return "prefix"
+    if token in term.parts:
+        return "part"
+    if token in term.typos:
+        return "typo"
+    return None
+
+
+def _best_term_match(fields: dict[str, list[str]], term: q.Term) -> tuple[float, Match | None]:
+    best, best_match = 0.0, None
+    for name, tokens in fields.items():
+        weight = FIELD_WEIGHTS.get(name, 0.3)
+        if weight <= best:
+            continue
+        hits: dict[str, set[str]] = defaultdict(set)
+        for token in tokens:
+            kind = _classify(token, term)
+            if kind:
+                hits[kind].add(token)
+        for kind, found in hits.items():
+            value = weight * q.KIND_WEIGHTS[kind]
+            if value > best:
+                best, best_match = value, Match(name, kind, found)
+    return best, best_match
+
+
+def _label_match(
+    fields: dict[str, list[str]], label: tuple[str, ...], weight: float
+) -> tuple[float, Match | None]:
+    wanted = [stems(w)[0] for w in label if len(w) > 1]
+    if not wanted:
+        return 0.0, None
+    best, best_match = 0.0, None
+    for name, tokens in fields.items():
+        field_weight = FIELD_WEIGHTS.get(name, 0.3)
+        value = field_weight * q.KIND_WEIGHTS["thesaurus"] * weight
+        if value <= best:
+            continue
+        by_stem = {stems(t)[0]: t for t in tokens}
+        if all(w in by_stem for w in wanted):
+            best, best_match = value, Match(name, "thesaurus", {by_stem[w] for w in wanted})
+    return best, best_match
+
+
+def score(document_fields: dict[str, str], query: q.Query) -> tuple[float, list[Match]]:
+    """A document's score for the query (0 when a group is unmatched) and what matched."""
+    fields = {name: text.split() for name, text in document_fields.items()}
+    total, matches, matched_groups = 0.0, [], 0
+    for terms, syn in query.groups():
+        group_score, group_matches = 0.0, []
+        direct = [_best_term_match(fields, t) for t in terms]
+        if all(m for _, m in direct):
+            group_score = sum(s for s, _ in direct) / len(terms)
+            group_matches = [m for _, m in direct if m]
+        if syn:
+            for label in syn.labels:
+                value, match = _label_match(fields, label, syn.weight)
+                if value > group_score and match:
+                    group_score, group_matches = value, [match]
+        if group_score:
+            matched_groups += 1
+        total += group_score * len(terms)
+        matches.extend(group_matches)
+    groups = len(query.groups())
+    # Every group matched in one field (a phrase-like hit) is worth a little more.
+    if matches and groups > 1 and len({m.field for m in matches}) == 1:
+        total *= 1.15
+    return total * (matched_groups / groups if groups else 0), matches
+
+
+# --- snippets ---------------------------------------------------------------------------------
+
+_SNIPPET_CHARS = 160
+
+
+def highlight(text: str, tokens: set[str], prefixes: tuple[str, ...] = ()) -> SafeString:
+    """The text (cut around the first match when long), matched words wrapped in <mark>."""
+    spans = [
+        s
+        for s in word_spans(text)
+        if s.token in tokens or (prefixes and s.token.startswith(prefixes))
+    ]
+    if not spans:
+        return mark_safe(html.escape(_shorten(text, 0)))
+    start = 0
+    if len(text) > _SNIPPET_CHARS:
+        start = max(0, spans[0].start - 40)
+        # Start on a word boundary.
+        space = text.rfind(" ", 0, start)
+        start = 0 if space < 0 else space + 1
+    end = min(len(text), start + _SNIPPET_CHARS)
+    out, cursor = [], start
+    for span in spans:
+        if span.start < cursor or span.end > end:
+            continue
+        out.append(html.escape(text[cursor : span.start]))
+        out.append(f"<mark>{html.escape(text[span.start : span.end])}</mark>")
+        cursor = span.end
+    out.append(html.escape(text[cursor:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + "".join(out) + suffix)
+
+
+def _shorten(text: str, start: int) -> str:
+    piece = text[start : start + _SNIPPET_CHARS]
+    return piece + ("…" if len(text) > start + _SNIPPET_CHARS else "")
+
+
+def _original_text(contact: Contact, field_name: str) -> str:
+    if field_name == "names":
+        names = (contact.display_name, contact.given_name, contact.family_name)
+        return " · ".join(dict.fromkeys(n for n in names if n))
+    if field_name == "met":
+        return contact.met_story
+    return str(getattr(contact, field_name, ""))
+
+
+# --- the search -------------------------------------------------------------------------------
+
+
+def scope_for(user: User, filters: q.Filters) -> ContactQuerySet:
+    contacts = Contact.objects.owned_by(user)
+    status = filters.status
+    if status == "due":
+        contacts = contacts.due()
+    elif status == "dormant":
+        contacts = contacts.dormant()
+    elif status == "archived":
+        contacts = contacts.archived()
+    elif status != "all":
+        contacts = contacts.active()
+    if filters.tag:
+        contacts = contacts.filter(tags__name__iexact=filters.tag)
+    if filters.organisation:
+        contacts = contacts.filter(organisation__icontains=filters.organisation)
+    if filters.strength:
+        contacts = contacts.filter(tie_strength=filters.strength)
+    return contacts
+
+
+def prepare(
+    user: User, text: str, filters: q.Filters | None = None, thesaurus: Thesaurus | None = None
+) -> tuple[q.Query, list[str]]:
+    words, parsed = q.parse(text)
+    if filters:
+        for name in ("tag", "organisation", "strength", "status"):
+            if getattr(filters, name):
+                setattr(parsed, name, getattr(filters, name))
+    terms = q.build_terms(words)
+    if terms:
+        vocab = vocabulary(user.pk)
+        engine = backend()
+        for term in terms:
+            term.typos = typo_candidates(term.word, vocab)
+            parts = contained_parts(term.word, vocab)
+            # Words containing the word or its stem: "graphistes" finds "infographiste".
+            for piece in dict.fromkeys([term.word, *term.stems]):
+                if len(piece) >= 4:
+                    parts += [w for w in engine.containing(user.pk, piece, 20) if w != term.word]
+            term.parts = list(dict.fromkeys(parts))
+    synonyms = q.expand_synonyms(words, thesaurus or default_thesaurus()) if words else []
+    return q.Query(terms, synonyms, parsed, owner_key(user.pk)), words
+
+
+def search(
+    user: User,
+    text: str,
+    *,
+    limit: int = 20,
+    filters: q.Filters | None = None,
+    thesaurus: Thesaurus | None = None,
+    explain: bool = True,
+) -> Results:
+    """The member's contacts that match, best first, each with why it matched."""
+    query, words = prepare(user, text, filters, thesaurus)
+    scope = scope_for(user, query.filters)
+    if not query.terms:
+        return Results(text, words, [], filters=query.filters)
+    engine = backend()
+    partial = False
+    ids = engine.candidates(query, scope, CANDIDATES, any_group=False)
+    if not ids and len(query.groups()) > 1:
+        ids = engine.candidates(query, scope, CANDIDATES, any_group=True)
+        partial = bool(ids)
+    documents = dict(
+        SearchDocument.objects.filter(contact_id__in=ids).values_list("contact_id", "fields")
+    )
+    scored = []
+    for contact_id in ids:
+        value, matches = score(documents.get(contact_id, {}), query)
+        if value > 0:
+            scored.append((value, contact_id, matches))
+    contacts = Contact.objects.in_bulk(
+        [cid for _, cid, _ in scored],
+        field_name="pk",
+    )
+    scored.sort(
+        key=lambda s: (-s[0], -(contacts[s[1]].tie_strength or 0), contacts[s[1]].display_name)
+    )
+    top = scored[:limit]
+    hits = [Hit(contacts[cid], round(value, 4), matches) for value, cid, matches in top]
+    if explain and hits:
+        _explain(hits, query)
+        _add_via(user, hits)
+    return Results(text, words, hits, partial, query.filters, total=len(scored))
+
+
+def _explain(hits: list[Hit], query: q.Query) -> None:
+    contact_ids = [h.contact.pk for h in hits]
+    tags: dict[int, list[str]] = defaultdict(list)
+    for contact_id, name in Contact.tags.through.objects.filter(
+        contact_id__in=contact_ids
+    ).values_list("contact_id", "tag__name"):
+        tags[contact_id].append(name)
+    wants_interactions = {
+        h.contact.pk for h in hits if any(m.field == "interactions" for m in h.matches)
+    }
+    summaries: dict[int, list[str]] = defaultdict(list)
+    if wants_interactions:
+        for contact_id, summary in (
+            Interaction.contacts.through.objects.filter(contact_id__in=wants_interactions)
+            .order_by("-interaction__occurred_on")
+            .values_list("contact_id", "interaction__summary")
+        ):
+            summaries[contact_id].append(summary)
+    prefixes = tuple(t.word for t in query.terms if t.prefix)
+    for hit in hits:
+        # One snippet per field, with every word that matched in it.
+        merged: dict[str, Match] = {}
+        for m in hit.matches:
+            if m.field in merged:
+                merged[m.field].tokens |= m.tokens
+                if m.kind == "prefix":
+                    merged[m.field].kind = "prefix"
+            else:
+                merged[m.field] = Match(m.field, m.kind, set(m.tokens))
+        for match in merged.values():
+            label = str(FIELD_LABELS.get(match.field, match.field))
+            if match.field == "interactions":
+                for summary in summaries[hit.contact.pk]:
+                    snippet = highlight(
+                        summary, match.tokens, prefixes if match.kind == "prefix" else ()
+                    )
+                    if "<mark>" in snippet:
+                        hit.snippets.append((label, snippet))
+                        break
+                continue
+            if match.field == "tags":
+                text = ", ".join(sorted(tags[hit.contact.pk]))
+            else:
+                text = _original_text(hit.contact, match.field)
+            snippet = highlight(text, match.tokens, prefixes if match.kind == "prefix" else ())
+            if (label, snippet) not in hit.snippets:
+                hit.snippets.append((label, snippet))
+
+
+def _add_via(user: User, hits: list[Hit]) -> None:
+    """Contacts linked to each hit: who could introduce the member, strongest ties first."""
+    ids = [h.contact.pk for h in hits]
+    links: dict[int, dict[int, Contact]] = defaultdict(dict)
+    relationships = (
+        Relationship.objects.filter(owner=user)
+        .filter(Q(from_contact__in=ids) | Q(to_contact__in=ids))
+        .filter(from_contact__deleted_at__isnull=True, to_contact__deleted_at__isnull=True)
+        .select_related("from_contact", "to_contact")
+    )
+    for rel in relationships:
+        if rel.from_contact_id in ids and rel.to_contact_id != rel.from_contact_id:
+            links[rel.from_contact_id][rel.to_contact_id] = rel.to_contact
+        if rel.to_contact_id in ids:
+            links[rel.to_contact_id][rel.from_contact_id] = rel.from_contact
+    introducers = Contact.objects.owned_by(user).filter(introduced__in=ids).distinct()
+    for introducer in introducers.prefetch_related("introduced"):
+        for introduced in introducer.introduced.all():
+            if introduced.pk in ids:
+                links[introduced.pk][introducer.pk] = introducer
+    for hit in hits:
+        people = [c for c in links.get(hit.contact.pk, {}).values() if c.pk != hit.contact.pk]
+        people.sort(key=lambda c: (-(c.tie_strength or 0), c.display_name))
+        hit.via = people[:3]

@@ -1,0 +1,200 @@
+"""From what a member typed to a query tree both engines can run, and back to explanations.
+
+Pure functions: a query is parsed into filters and free words; each word gets its alternatives
+(the word, its stems, a prefix, known words one or two typos away, words it is part of or that
+are part of it); spans of words that name an occupation get the thesaurus's other labels. The
+tree renders to FTS5 or tsquery syntax from tokens that contain only letters and digits, so no
+input can inject engine syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from entregent.lib.text import content_words, fold, stems
+from entregent.lib.thesaurus import Thesaurus
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+Kind = Literal["exact", "stem", "prefix", "typo", "part", "thesaurus"]
+
+# How much a match of each kind is worth; a thesaurus hit ranks below any direct hit.
+KIND_WEIGHTS: dict[str, float] = {
+    "exact": 1.0,
+    "stem": 0.9,
+    "prefix": 0.7,
+    "part": 0.6,
+    "typo": 0.55,
+    "thesaurus": 0.45,
+}
+
+_FILTER = re.compile(
+    r"(?P<key>tag|etiquette|org|organisation|organization|entreprise|strength|force|is|est)"
+    r":(?P<value>\"[^\"]*\"|\S+)",
+    re.IGNORECASE,
+)
+_STATUS = {
+    "due": "due",
+    "relancer": "due",
+    "dormant": "dormant",
+    "endormi": "dormant",
+    "archived": "archived",
+    "archive": "archived",
+    "all": "all",
+    "tous": "all",
+}
+
+
+@dataclass
+class Filters:
+    tag: str = ""
+    organisation: str = ""
+    strength: int | None = None
+    status: str = ""  # "", "due", "dormant", "archived", "all"
+
+    def __bool__(self) -> bool:
+        return bool(self.tag or self.organisation or self.strength or self.status)
+
+
+def parse(text: str) -> tuple[list[str], Filters]:
+    """Free words (folded, stop words dropped) and the filters written in the query."""
+    text = (text or "")[:1000]
+    filters = Filters()
+    for match in _FILTER.finditer(text):
+        key, value = fold(match["key"]), match["value"].strip('"')
+        if key in ("tag", "etiquette"):
+            filters.tag = value
+        elif key in ("org", "organisation", "organization", "entreprise"):
+            filters.organisation = value
+        elif key in ("strength", "force") and value.isdigit() and 1 <= int(value) <= 5:
+            filters.strength = int(value)
+        elif key in ("is", "est"):
+            filters.status = _STATUS.get(fold(value), filters.status)
+    free = _FILTER.sub(" ", text)
+    terms = [t[:MAX_TERM_LENGTH] for t in content_words(free)][:MAX_TERMS]
+    return terms, filters
+
+
+@dataclass
+class Term:
+    """One word of the query and every token that may stand for it in a document."""
+
+    word: str
+    stems: tuple[str, ...]
+    typos: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def prefix(self) -> bool:
+        # Prefixes of one letter match half the dictionary.
+        return len(self.word) >= 2
+
+    def tokens(self) -> list[str]:
+        return list(dict.fromkeys([self.word, *self.stems, *self.typos, *self.parts]))
+
+
+@dataclass
+class Synonyms:
+    """The thesaurus's other labels for a span of the query's terms."""
+
+    start: int
+    end: int
+    labels: list[tuple[str, ...]]
+    weight: float
+
+
+@dataclass
+class Query:
+    terms: list[Term]
+    synonyms: list[Synonyms]
+    filters: Filters
+    owner_key: str
+
+    def groups(self) -> list[tuple[list[Term], Synonyms | None]]:
+        """The query as consecutive groups: a thesaurus span, or a single term."""
+        out: list[tuple[list[Term], Synonyms | None]] = []
+        by_start = {s.start: s for s in self.synonyms}
+        i = 0
+        while i < len(self.terms):
+            syn = by_start.get(i)
+            if syn:
+                out.append((self.terms[syn.start : syn.end], syn))
+                i = syn.end
+            else:
+                out.append(([self.terms[i]], None))
+                i += 1
+        return out
+
+
+def build_terms(words: list[str]) -> list[Term]:
+    return [Term(word=w, stems=tuple(s for s in stems(w) if s != w)) for w in words]
+
+
+def expand_synonyms(words: list[str], thesaurus: Thesaurus) -> list[Synonyms]:
+    return [Synonyms(e.span[0], e.span[1], e.labels, e.weight) for e in thesaurus.expand(words)]
+
+
+# Rendering. Tokens come from lib.text.words(): letters and digits only, so quoting is enough.
+
+
+def _fts_any(term: Term) -> str:
+    parts = [f'"{t}"' for t in term.tokens()]
+    if term.prefix:
+        parts.append(f'"{term.word}"*')
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _fts_label(label: tuple[str, ...]) -> str:
+    words = content_words(" ".join(label))
+    return (
+        "("
+        + " AND ".join(
+            "(" + " OR ".join(f'"{t}"' for t in dict.fromkeys([w, *stems(w)])) + ")" for w in words
+        )
+        + ")"
+    )
+
+
+def to_fts5(query: Query, any_group: bool = False) -> str:
+    groups = []
+    for terms, syn in query.groups():
+        direct = " AND ".join(_fts_any(t) for t in terms)
+        if syn and syn.labels:
+            alternatives = [f"({direct})", *(_fts_label(label) for label in syn.labels)]
+            groups.append("(" + " OR ".join(alternatives) + ")")
+        else:
+            groups.append(f"({direct})")
+    joiner = " OR " if any_group else " AND "
+    return f'owner_key : "{query.owner_key}" AND (' + joiner.join(groups) + ")"
+
+
+def _ts_any(term: Term) -> str:
+    parts = list(term.tokens())
+    if term.prefix:
+        parts.append(f"{term.word}:*")
+    return "(" + " | ".join(parts) + ")"
+
+
+def _ts_label(label: tuple[str, ...]) -> str:
+    words = content_words(" ".join(label))
+    return (
+        "("
+        + " & ".join("(" + " | ".join(dict.fromkeys([w, *stems(w)])) + ")" for w in words)
+        + ")"
+    )
+
+
+def to_tsquery(query: Query, any_group: bool = False) -> str:
+    groups = []
+    for terms, syn in query.groups():
+        direct = " & ".join(_ts_any(t) for t in terms)
+        if syn and syn.labels:
+            groups.append(
+                "(" + " | ".join([f"({direct})", *(_ts_label(lb) for lb in syn.labels)]) + ")"
+            )
+        else:
+            groups.append(f"({direct})")
+    joiner = " | " if any_group else " & "
+    return f"{query.owner_key} & (" + joiner.join(groups) + ")"
