@@ -1,0 +1,4 @@
+"""Benchmarks run by `make bench`: informational measurements, not tests.
+
+See docs/benchmarks.md.
+"""
