@@ -1,8 +1,9 @@
 """Writing demo members and their planned networks to the database.
 
 Networks are written with ``bulk_create``: no ``save()``, no signals. That is why contact
-points are normalised here, and why each contact's last interaction date is recomputed at the
-end, as the network app's signals would have done one interaction at a time.
+points are normalised here, and why each contact's last interaction date and the member's
+search documents are rebuilt at the end, as the network app's signals would have done one
+write at a time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from entregent.demo.networks import NetworkPlan, plan_network
 from entregent.demo.vocabulary import Vocabulary
 from entregent.lib.contact_points import normalise
 from entregent.network.models import Contact, ContactPoint, Interaction, Relationship, Tag
+from entregent.network.search import reindex_owner
 
 PASSWORD = "entregent-demo"
 DEFAULT_SEED = "entregent-demo"
@@ -247,6 +249,7 @@ def write_network(user: User, plan: NetworkPlan, batch_size: int = 2000) -> list
         batch_size=batch_size,
     )
     Contact.objects.filter(owner=user).refresh_last_interaction()
+    reindex_owner(user.pk)
     return contacts
 
 

@@ -25,6 +25,7 @@ from entregent.network.models import (
     Relationship,
     Tag,
 )
+from entregent.network.search import search
 from entregent.test import make_user
 
 CAMILLE = "camille@demo.entregent.org"
@@ -181,6 +182,16 @@ class DemoCommandTests(TestCase):
                         | Q(notes__icontains=phrase)
                     )
                     self.assertTrue(matches.exists())
+
+    def test_asking_the_network_for_a_graphic_designer_finds_them(self) -> None:
+        expected = {
+            (CAMILLE, "graphiste"): {"Hélène Marchand", "Karim Benali", "Aurélie Lemoine"},
+            (SAM, "graphic designer"): {"Priya Shah", "Ben Carter", "Julien Moreau"},
+        }
+        for (email, text), names in expected.items():
+            with self.subTest(email=email, text=text):
+                results = search(User.objects.get(email=email), text, limit=50)
+                self.assertLessEqual(names, {hit.contact.display_name for hit in results.hits})
 
     def test_one_designer_is_only_described_in_the_notes(self) -> None:
         network = self.network(CAMILLE)
