@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from entregent.lib.text import stems, word_spans
 from entregent.lib.thesaurus import Thesaurus, default_thesaurus
@@ -57,6 +57,8 @@ FIELD_WEIGHTS: dict[str, float] = {
     "notes": 0.45,
     "interactions": 0.4,
 }
+# Where the thesaurus's occupation labels mean something.
+OCCUPATION_FIELDS = frozenset({"headline", "job_title", "tags", "met", "notes", "interactions"})
 FIELD_LABELS = {
     "names": _("name"),
     "headline": _("what they do"),
@@ -131,7 +133,11 @@ def vocabulary(owner_id: int) -> _Vocabulary:
 
 
 def max_typos(word: str) -> int:
-    """One typo in words of 5 letters or more, two in 9 or more."""
+    """One typo in words of 5 letters or more, two in 9 or more.
+
+    A typo is an insertion, a deletion, a substitution or two neighbours swapped (optimal
+    string alignment distance), so "raect" is one typo away from "react".
+    """
     return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
 
 
@@ -140,9 +146,7 @@ def typo_candidates(word: str, vocab: _Vocabulary, limit: int = 12) -> list[str]
     if not k:
         return []
     pool = [w for n in range(len(word) - k, len(word) + k + 1) for w in vocab.by_length.get(n, [])]
-    found = process.extract(
-        word, pool, scorer=Levenshtein.distance, score_cutoff=k, limit=limit * 3
-    )
+    found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=k, limit=limit * 3)
     # Closest first; a typo must not also be a mere prefix or the word itself.
     ranked = sorted((dist, w) for w, dist, _ in found if w != word)
     return [w for _, w in ranked[:limit]]
@@ -280,6 +284,8 @@ def _label_match(
         return 0.0, None
     best, best_match = 0.0, None
     for name, tokens in fields.items():
+        if name not in OCCUPATION_FIELDS:
+            continue  # Mr Baker is not a baker.
         field_weight = FIELD_WEIGHTS.get(name, 0.3)
         value = field_weight * q.KIND_WEIGHTS["thesaurus"] * weight
         if value <= best:
