@@ -92,13 +92,20 @@ class SchedulerProcess:
 
     def run(self) -> None:
         """Block until SIGTERM or SIGINT, then finish running jobs and return."""
+        apscheduler_logger = logging.getLogger("apscheduler")
+        if apscheduler_logger.level == logging.NOTSET:
+            # It logs two lines per run at INFO, heartbeat included; ours say what matters.
+            # A LOGGING setting that names the "apscheduler" logger takes precedence.
+            apscheduler_logger.setLevel(logging.WARNING)
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
-        self.prepare()
-        logger.info(
-            "Scheduler started with %d job(s): %s", len(self.jobs), ", ".join(sorted(self.jobs))
-        )
         try:
+            self.prepare()
+            logger.info(
+                "Scheduler started with %d job(s): %s",
+                len(self.jobs),
+                ", ".join(sorted(self.jobs)),
+            )
             self.scheduler.start()
         finally:
             close_old_connections()
@@ -112,10 +119,17 @@ class SchedulerProcess:
             self.scheduler.shutdown(wait=True)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        name = signal.strsignal(signum)
         if self.stopping.is_set():
-            logger.warning("Second %s: stopping without waiting", signal.strsignal(signum))
+            logger.warning("Second %s: stopping without waiting", name)
             raise SystemExit(1)
-        logger.info("%s received: finishing running jobs, then stopping", signal.strsignal(signum))
+        if not self.scheduler.running:
+            # Still starting up: no job runs yet, and shutdown() would have nothing to stop,
+            # leaving start() to block for ever. Leave at once instead.
+            self.stopping.set()
+            logger.info("%s received during start-up: stopping", name)
+            raise SystemExit(0)
+        logger.info("%s received: finishing running jobs, then stopping", name)
         self.shutdown()
 
     def _fire(self, name: str) -> None:
