@@ -57,6 +57,11 @@ class SchedulerHealth:
         )
 
     @property
+    def is_running(self) -> bool:
+        """A long-running scheduler is up (``--once`` under cron leaves stopped_at set)."""
+        return self.is_alive and self.stopped_at is None
+
+    @property
     def failing_jobs(self) -> list[JobHealth]:
         return [job for job in self.jobs if job.is_failing]
 

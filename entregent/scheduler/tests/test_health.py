@@ -115,6 +115,14 @@ class HealthPartialTests(TestCase):
         self.assertIn("failed 2 times in a row", html)
         self.assertNotIn("Ada Lovelace", html)
 
+    def test_the_partial_tells_a_pass_under_cron_from_a_running_scheduler(self) -> None:
+        beat_at(NOW - dt.timedelta(minutes=3))
+        Heartbeat.objects.update(stopped_at=NOW - dt.timedelta(minutes=3))
+        with only_jobs():
+            html = self.render()
+        self.assertIn("Last pass 3\xa0minutes ago", html)
+        self.assertNotIn("Last heartbeat", html)
+
     def test_the_partial_says_when_the_scheduler_went_silent(self) -> None:
         beat_at(NOW - dt.timedelta(hours=2))
         with only_jobs():
