@@ -8,6 +8,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
+from entregent.scheduler.management.commands.run_scheduler import Command
 from entregent.scheduler.models import Heartbeat, JobRun, JobState, Outcome
 from entregent.scheduler.tests.helpers import failing_then_succeeding, make_job, only_jobs
 
@@ -119,3 +120,9 @@ class ListAndRunTests(TestCase):
     def test_run_refuses_an_unknown_job(self) -> None:
         with only_jobs(), self.assertRaisesMessage(CommandError, "tests.nobody"):
             run("--run", "tests.nobody")
+
+    def test_help_explains_the_command_and_its_options(self) -> None:
+        parser = Command().create_parser("manage.py", "run_scheduler")
+        text = parser.format_help()
+        self.assertIn("Run a single scheduler per site.", text)
+        self.assertIn("--once", text)

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from entregent.scheduler.health import JobHealth, scheduler_health
 from entregent.scheduler.models import Outcome, Reason
@@ -18,15 +18,22 @@ from entregent.scheduler.process import SchedulerProcess
 from entregent.scheduler.registry import all_jobs, get_job
 from entregent.scheduler.runner import beat, overdue_names, run_due_jobs, run_job
 
+HELP = gettext_noop(
+    "Run the scheduled jobs declared by the apps (emptying the bin, digests...) on their "
+    "schedules, until SIGTERM or Ctrl-C. Each run is recorded; a failed run is retried "
+    "with backoff; a run missed while the scheduler was down happens once at start-up. "
+    "Run a single scheduler per site."
+)
+
 
 class Command(BaseCommand):
-    # Lazy, so that it is translated when shown rather than when the module is imported.
-    help = gettext_lazy(  # type: ignore[assignment]
-        "Run the scheduled jobs declared by the apps (emptying the bin, digests...) on their "
-        "schedules, until SIGTERM or Ctrl-C. Each run is recorded; a failed run is retried "
-        "with backoff; a run missed while the scheduler was down happens once at start-up. "
-        "Run a single scheduler per site."
-    )
+    help = HELP
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Translated here, in the language active when the command runs; argparse cannot
+        # take a lazy string.
+        self.help = _(HELP)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         mode = parser.add_mutually_exclusive_group()
