@@ -124,17 +124,22 @@ def main(argv: list[str] | None = None) -> int:
 # Set-up ------------------------------------------------------------------------------------
 
 
-def prepare_database() -> str | None:
-    """Point the settings at a fresh benchmark database; returns the PostgreSQL server URL."""
+def prepare_database(
+    sqlite_name: str = "pages.sqlite3", database: str = BENCH_DATABASE
+) -> str | None:
+    """Point the settings at a fresh benchmark database; returns the PostgreSQL server URL.
+
+    Other benchmarks pass their own file and database names, so that they can run beside this one.
+    """
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     (BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)
     url = os.environ.get("DATABASE_URL", "")
     if url:
-        create_postgres_database(url)
-        os.environ["DATABASE_URL"] = with_database(url, BENCH_DATABASE)
+        create_postgres_database(url, database)
+        os.environ["DATABASE_URL"] = with_database(url, database)
     else:
-        path = BENCH_DIR / "pages.sqlite3"
+        path = BENCH_DIR / sqlite_name
         for stale in (
             path,
             path.with_name(path.name + "-wal"),
@@ -158,26 +163,26 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def create_postgres_database(url: str) -> None:
+def create_postgres_database(url: str, database: str = BENCH_DATABASE) -> None:
     import psycopg
 
     # The server's maintenance connection: the database DATABASE_URL names may be in use.
     with psycopg.connect(with_database(url, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{database}"')
 
 
-def drop_postgres_database(url: str, keep: bool) -> None:
+def drop_postgres_database(url: str, keep: bool, database: str = BENCH_DATABASE) -> None:
     from django.db import connections
 
     connections.close_all()
     if keep:
-        print(f"Kept the database {BENCH_DATABASE}.")
+        print(f"Kept the database {database}.")
         return
     import psycopg
 
     with psycopg.connect(with_database(url, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def fill(contacts: int) -> tuple[Any, float]:
@@ -299,21 +304,35 @@ class QueryTimer:
         return lines
 
 
-# Where Python time goes, by the package that spends it.
+# Where Python time goes, by the package that spends it. Time spent in builtins and the
+# standard library is charged to the package that called them.
 AREAS = (
     ("django/template", "templates"),
     ("templatetags", "templates"),
+    ("django/utils/dateformat", "templates"),
+    ("django/utils/formats", "templates"),
     ("django/db", "ORM"),
     ("sqlite3", "database driver"),
     ("psycopg", "database driver"),
     ("django/utils/translation", "translation"),
-    ("django/contrib/sessions", "sessions"),
-    ("django/contrib/auth", "auth"),
-    ("allauth", "allauth"),
+    ("django/contrib/sessions", "sessions and auth"),
+    ("django/contrib/auth", "sessions and auth"),
+    ("allauth", "sessions and auth"),
     ("django/forms", "forms"),
+    ("markdown", "markdown"),
     ("entregent", "entregent code"),
     ("django", "other Django"),
 )
+# Cumulative time of a few functions that every page goes through.
+STAGES = (
+    ("django/template/backends/django.py", "render", "template rendering"),
+    ("django/db/models/sql/compiler.py", "execute_sql", "queries (ORM and SQL)"),
+)
+Entry = tuple[str, int, str]
+
+
+def area_of(filename: str) -> str | None:
+    return next((name for marker, name in AREAS if marker in filename), None)
 
 
 def profile(client: Any, paths: list[str], requests: int = 10) -> list[str]:
@@ -325,17 +344,35 @@ def profile(client: Any, paths: list[str], requests: int = 10) -> list[str]:
     for n in range(requests):
         client.get(paths[n % len(paths)])
     profiler.disable()
-    entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    entries: dict[Entry, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     by_area: Counter[str] = Counter()
     by_function: Counter[str] = Counter()
-    for (filename, line, function), (_cc, _nc, own, _cum, _callers) in entries.items():
-        area = next((name for marker, name in AREAS if marker in filename), "builtins and stdlib")
+    total = 0.0
+    for (filename, line, function), (_cc, _nc, own, _cum, callers) in entries.items():
+        total += own
+        area = area_of(filename)
+        if area is None:
+            for (caller_file, _line, _function), edge in callers.items():
+                by_area[area_of(caller_file) or "standard library"] += edge[2]
+            continue
         by_area[area] += own
         by_function[f"{function} ({short(filename)}:{line})"] += own
-    total = sum(by_area.values()) or 1.0
+    total = total or 1.0
+    stages = []
+    for suffix, function, name in STAGES:
+        cumulative = sum(
+            stats[3]
+            for (filename, _line, func), stats in entries.items()
+            if filename.endswith(suffix) and func == function
+        )
+        stages.append(f"{name} {cumulative / total:.0%}")
     shares = ", ".join(f"{area} {t / total:.0%}" for area, t in by_area.most_common(5))
     top = "; ".join(f"{name} {t / total:.0%}" for name, t in by_function.most_common(4))
-    return [f"Python time by area: {shares}", f"busiest functions: {top}"]
+    return [
+        f"Python time: {', '.join(stages)}",
+        f"by package: {shares}",
+        f"busiest functions (own time): {top}",
+    ]
 
 
 def short(filename: str) -> str:
