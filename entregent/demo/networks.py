@@ -1,6 +1,7 @@
 """Demo networks planned in plain Python: a vocabulary, a size, a date and a seed in, dataclasses
-out. Nothing here touches the database (``entregent.demo.loader`` writes a plan), so the same plan
-serves the demo command and the page benchmark, and it is the same for the same inputs.
+out. Nothing here touches the database (``entregent.demo.loader`` writes a plan; the cadence rules
+are borrowed from ``network.models`` so that they cannot drift), so the same plan serves the demo
+command and the page benchmark, and it is the same for the same inputs.
 
 Each contact gets a rhythm first: a keep-in-touch cadence and a status (fresh, due, dormant or
 silent) drawn from their tie strength, then a timeline of interaction dates that satisfies it.
@@ -47,10 +48,10 @@ FRESH, DUE, DORMANT, SILENT = "fresh", "due", "dormant", "silent"
 STATUS_WEIGHTS: dict[int | None, dict[str, int]] = {
     5: {FRESH: 80, DUE: 15, DORMANT: 5, SILENT: 0},
     4: {FRESH: 68, DUE: 20, DORMANT: 12, SILENT: 0},
-    3: {FRESH: 60, DUE: 20, DORMANT: 12, SILENT: 8},
-    2: {FRESH: 55, DUE: 18, DORMANT: 10, SILENT: 17},
-    1: {FRESH: 45, DUE: 17, DORMANT: 10, SILENT: 28},
-    None: {FRESH: 42, DUE: 16, DORMANT: 10, SILENT: 32},
+    3: {FRESH: 62, DUE: 20, DORMANT: 12, SILENT: 6},
+    2: {FRESH: 60, DUE: 18, DORMANT: 10, SILENT: 12},
+    1: {FRESH: 53, DUE: 17, DORMANT: 10, SILENT: 20},
+    None: {FRESH: 50, DUE: 16, DORMANT: 10, SILENT: 24},
 }
 STRENGTH_WEIGHTS: dict[int | None, int] = {None: 18, 1: 14, 2: 24, 3: 25, 4: 13, 5: 6}
 EXPLICIT_CADENCES = {
@@ -430,9 +431,9 @@ class _Planner:
             last = _day_between(rng, self.horizon, today) if rng.random() < 0.6 else None
         else:
             contact.status = _weighted(rng, STATUS_WEIGHTS[contact.tie_strength])
+            # None for the silent, and for the dormant whose cadence is too long to be overdue
+            # twice within the horizon: those are dormant by their creation date instead.
             last = self._last_date(contact.status, months)
-            if last is None:
-                contact.status = SILENT
         if last is not None and contact.met_on and contact.met_on > last:
             contact.met_on = _day_between(rng, self.horizon, last)
 
