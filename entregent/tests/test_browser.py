@@ -79,6 +79,8 @@ class NewMemberJourneyTests(BrowserTestCase):
         main.get_by_label("Organisation").fill("US Navy")
         first_point = main.get_by_role("group", name="How to reach them").locator(".point-row")
         first_point = first_point.first
+        # The empty rows are optional: no "required" star on them.
+        expect(first_point.locator("label").first).to_have_text("Kind")
         first_point.get_by_label("Kind").select_option(label="Phone")
         first_point.get_by_label("Value").fill("06 12 34 56 78")
         first_point.get_by_label("Label", exact=True).fill("mobile")
@@ -191,6 +193,25 @@ class MemberTests(BrowserTestCase):
         header.get_by_role("button", name="Add contact").click()
         expect(messages(page)).to_have_text("A contact needs a name.")
         expect(heading(page)).to_have_text("Tags")
+
+    def test_an_interaction_with_several_contacts_names_the_others(self) -> None:
+        bea = make_contact(self.alice, "Bea Example")
+        cy = make_contact(self.alice, "Cy Example")
+        log_interaction(self.alice, [bea, self.ada, cy], timezone.localdate(), "Team lunch")
+        log_interaction(self.alice, [self.ada, bea], timezone.localdate(), "Follow-up call")
+        for contact, team_lunch, follow_up in [
+            (self.ada, "With Bea Example, Cy Example", "With Bea Example"),
+            (bea, "With Ada Lovelace, Cy Example", "With Ada Lovelace"),
+            (cy, "With Ada Lovelace, Bea Example", None),
+        ]:
+            with self.subTest(contact.display_name):
+                page = self.visit(contact.get_absolute_url())
+                timeline = page.get_by_role("region", name=re.compile("^Timeline"))
+                lunch = timeline.get_by_role("listitem").filter(has_text="Team lunch")
+                expect(lunch.locator(".muted").first).to_have_text(team_lunch)
+                if follow_up:
+                    call = timeline.get_by_role("listitem").filter(has_text="Follow-up call")
+                    expect(call.locator(".muted").first).to_have_text(follow_up)
 
     def test_another_member_gets_a_404_on_my_contact(self) -> None:
         log_interaction(self.alice, [self.ada], timezone.localdate(), "Secret lunch plans")

@@ -1,0 +1,198 @@
+"""Accessibility of the main pages: axe-core's checks, and the keyboard.
+
+axe (through axe-playwright-python, which ships axe-core) runs on each page as a browser shows
+it, the stylesheet applied; a "serious" or "critical" violation fails the test with its rule,
+its impact and the elements at fault. The keyboard tests press Tab as a person would: the skip
+link comes first and takes focus to the content, and focus is always visible.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from entregent.network.models import Contact
+from entregent.tests.browser import NARROW, BrowserTestCase, fill_network
+
+pytestmark = pytest.mark.filedb
+
+FAILING_IMPACTS = ("serious", "critical")
+
+axe = Axe()
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    {target}\n        {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+class AxeTests(BrowserTestCase):
+    def assert_accessible(self, page: Page) -> None:
+        """No serious or critical violation on the page as it is now."""
+        violations: list[dict[str, Any]] = axe.run(page).response["violations"]
+        failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+        others = [v for v in violations if v["impact"] not in FAILING_IMPACTS]
+        if others:  # shown with -s, and with the failure when there is one
+            print(f"\n{page.url}: lesser axe findings\n{describe(others)}")
+        self.assertEqual(failing, [], f"{page.url}\n{describe(failing)}")
+
+    def check_pages(self, pages: dict[str, str], page: Page) -> None:
+        for name, path in pages.items():
+            with self.subTest(name, path=path):
+                self.visit(path, page)
+                self.assert_accessible(page)
+
+    def test_visitor_pages(self) -> None:
+        self.check_pages(
+            {"visitor home": "/", "login": "/accounts/login/", "signup": "/accounts/signup/"},
+            self.page,
+        )
+
+    def test_member_pages(self) -> None:
+        contact = fill_network()
+        self.log_in(contact.owner)
+        self.check_pages(member_pages(contact), self.page)
+        # The header's search suggestions, open.
+        self.visit("/network/")
+        search = self.page.get_by_role("banner").get_by_role("combobox", name="Search my network")
+        search.fill("Marie")
+        expect(search).to_have_attribute("aria-expanded", "true")
+        expect(self.page.locator("#header-suggestions")).to_contain_text("Marie-Élisabeth")
+        self.assert_accessible(self.page)
+
+    def test_member_pages_on_a_phone(self) -> None:
+        contact = fill_network()
+        page = self.new_page(viewport=NARROW)
+        self.log_in(contact.owner, page)
+        self.check_pages(member_pages(contact), page)
+        # The quick-add panel, open.
+        page.get_by_role("banner").get_by_text("Quick add").click()
+        self.assert_accessible(page)
+
+    def test_forms_sent_back_with_errors(self) -> None:
+        contact = fill_network()
+        self.log_in(contact.owner)
+        page = self.page
+        main = page.get_by_role("main")
+
+        self.visit("/network/contacts/new/")
+        points = main.get_by_role("group", name="How to reach them").locator(".point-row").first
+        points.get_by_label("Kind").select_option(label="Phone")
+        points.get_by_label("Value").fill("not a phone")
+        main.get_by_label("Birthday (month)").fill("2")
+        main.get_by_role("button", name="Add contact").click()
+        expect(page.get_by_role("status")).to_have_text("Please correct the errors below.")
+        self.assert_accessible(page)
+        # Each error is tied to its field, so a screen reader reads it with the field.
+        for label, error in [
+            ("Display name", "Give at least a name or an organisation."),
+            ("Birthday (day)", "A birthday needs both a day and a month."),
+        ]:
+            with self.subTest(label):
+                field = main.get_by_label(label, exact=True)
+                expect(field).to_have_attribute("aria-invalid", "true")
+                expect(field).to_have_accessible_description(re.compile(re.escape(error)))
+        expect(points.get_by_label("Value")).to_have_accessible_description(
+            "“not a phone” is not a phone number we recognise. "
+            "Numbers outside France need their country code (+44…)."
+        )
+
+        self.visit("/network/interactions/new/")
+        main.get_by_label("Summary").fill("")
+        main.get_by_role("button", name="Log it").click()
+        expect(main.locator(".errorlist").first).to_be_visible()
+        self.assert_accessible(page)
+
+        self.visit("/network/tags/")
+        main.get_by_role("button", name="Create tag").click()
+        expect(main.locator(".errorlist").first).to_be_visible()
+        self.assert_accessible(page)
+
+
+def member_pages(contact: Contact) -> dict[str, str]:
+    return {
+        "dashboard": "/",
+        "contact list": "/network/",
+        "contact list, filtered": "/network/?status=all&sort=-last",
+        "contact detail": contact.get_absolute_url(),
+        "contact form": "/network/contacts/new/",
+        "contact edit form": f"/network/contacts/{contact.pk}/edit/",
+        "interaction form": "/network/interactions/new/",
+        "interaction form for a contact": f"/network/contacts/{contact.pk}/interactions/new/",
+        "tags": "/network/tags/",
+        "bin": "/network/bin/",
+    }
+
+
+class KeyboardTests(BrowserTestCase):
+    def active(self, page: Page, expression: str) -> Any:
+        """Evaluate ``expression`` on the focused element, ``el``."""
+        return page.evaluate(
+            f"(() => {{ const el = document.activeElement; return {expression}; }})()"
+        )
+
+    def tab_to(self, page: Page, test: str, limit: int = 40) -> None:
+        """Press Tab until the focused element passes ``test`` (a JS expression on ``el``)."""
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if self.active(page, test):
+                return
+        self.fail(f"Tab never reached an element where {test}")
+
+    def test_skip_link_comes_first_and_moves_focus_to_the_content(self) -> None:
+        contact = fill_network()
+        member = self.new_page()
+        self.log_in(contact.owner, member)
+        for who, page, path in [
+            ("visitor", self.page, "/"),
+            ("visitor", self.page, "/accounts/login/"),
+            ("member", member, "/network/"),
+            ("member", member, contact.get_absolute_url()),
+        ]:
+            with self.subTest(who=who, path=path):
+                self.visit(path, page)
+                page.keyboard.press("Tab")
+                self.assertEqual(self.active(page, "el.textContent.trim()"), "Skip to content")
+                # It shows up when focused, inside the window.
+                box = page.get_by_role("link", name="Skip to content").bounding_box()
+                assert box is not None
+                self.assertGreaterEqual(box["x"], 0)
+                self.assertGreaterEqual(box["y"], 0)
+
+                page.keyboard.press("Enter")
+                self.assertEqual(self.active(page, "el.id"), "main")
+                # The next Tab lands inside the content, past the header's links.
+                page.keyboard.press("Tab")
+                self.assertTrue(
+                    self.active(page, "el.closest('main') !== null"),
+                    self.active(page, "el.outerHTML"),
+                )
+
+    def test_focus_is_visible_on_links_buttons_and_fields(self) -> None:
+        contact = fill_network()
+        self.log_in(contact.owner)
+        page = self.visit("/network/")
+        outline = (
+            "(() => { const s = getComputedStyle(el);"
+            " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; })()"
+        )
+        for kind, test in [
+            ("header link", "el.matches('header a')"),
+            ("header button", "el.matches('header button')"),
+            ("link in the content", "el.matches('main a')"),
+            ("field", "el.matches('main input, main select')"),
+            ("button in the content", "el.matches('main button')"),
+        ]:
+            with self.subTest(kind):
+                self.visit("/network/")
+                self.tab_to(page, test)
+                self.assertTrue(self.active(page, outline), self.active(page, "el.outerHTML"))
