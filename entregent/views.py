@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,7 +16,12 @@ def home(request: HttpRequest) -> HttpResponse:
     contacts = Contact.objects.owned_by(request.user)
     context = {
         "contact_count": contacts.active().count(),
-        "due": contacts.due().order_by("last_interaction_on", "display_name")[:8],
+        # The closest ties first: they are the ones a member would regret losing.
+        "due": contacts.due().order_by(
+            F("tie_strength").desc(nulls_last=True),
+            F("last_interaction_on").asc(nulls_first=True),
+            "display_name",
+        )[:8],
         "due_count": contacts.due().count(),
         "dormant_count": contacts.dormant().count(),
     }

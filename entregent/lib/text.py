@@ -80,12 +80,40 @@ def word_spans(text: str) -> Iterator[Span]:
             yield Span(match.start(), match.end(), part)
 
 
+# French feminine endings of occupations and their masculine form, longest first: the
+# Snowball stemmer keeps "développeuse" and "développeur" apart, a member should not.
+_FEMININE = (
+    ("trice", "teur"),
+    ("euse", "eur"),
+    ("ienne", "ien"),
+    ("enne", "en"),
+    ("ere", "er"),
+    ("ive", "if"),
+    ("ette", "et"),
+    ("onne", "on"),
+)
+
+
+def masculine(token: str) -> str:
+    """The masculine form of a folded French word ending like a feminine occupation."""
+    if len(token) < 7:
+        return token
+    for feminine, masc in _FEMININE:
+        if token.endswith(feminine):
+            return token[: -len(feminine)] + masc
+    return token
+
+
 @lru_cache(maxsize=100_000)
 def stems(token: str) -> tuple[str, ...]:
-    """The French and English stems of a folded word (one or two distinct values)."""
+    """The French and English stems of a folded word (one or two distinct values).
+
+    The first is the French stem of its masculine form: what thesaurus keys and rankings
+    compare, so that "développeuse" and "développeurs" meet "développeur".
+    """
     if len(token) < 4 or token.isdigit():
         return (token,)
-    fr = _fr.stemWord(token)
+    fr = _fr.stemWord(masculine(token))
     en = _en.stemWord(token)
     return (fr,) if fr == en else (fr, en)
 

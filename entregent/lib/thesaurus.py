@@ -152,6 +152,27 @@ class Thesaurus:
                 i += 1
         return expansions
 
+    def expand_compound(self, word: str, limit: int = 40) -> Expansion | None:
+        """Synonyms of the occupation a compound word ends with.
+
+        "infographiste" is not an ESCO label of graphiste, but it ends with one: a search for it
+        should also find the "graphic designer" and the "designer graphique". The part itself
+        comes first among the labels.
+        """
+        if len(word) < 7:
+            return None
+        for start in range(1, len(word)):
+            part = word[start:]
+            if len(part) < max(5, (len(word) + 1) // 2):
+                break
+            key = (stems(part)[0],)
+            concepts = self.index.get(key)
+            if concepts:
+                expansion = self._expansion((0, 1), key, concepts, limit)
+                expansion.labels.insert(0, (part,))
+                return expansion
+        return None
+
     def _expansion(
         self, span: tuple[int, int], span_key: tuple[str, ...], concepts: set[str], limit: int
     ) -> Expansion:

@@ -413,7 +413,15 @@ def prepare(
                 if len(piece) >= 4:
                     parts += [w for w in engine.containing(user.pk, piece, 20) if w != term.word]
             term.parts = list(dict.fromkeys(parts))
-    synonyms = q.expand_synonyms(words, thesaurus or default_thesaurus()) if words else []
+    thesaurus = thesaurus or default_thesaurus()
+    synonyms = q.expand_synonyms(words, thesaurus) if words else []
+    covered = {i for s in synonyms for i in range(s.start, s.end)}
+    for i, word in enumerate(words):
+        compound = None if i in covered else thesaurus.expand_compound(word)
+        if compound:
+            # Found through a part of the word: worth less than the word's own synonyms.
+            synonyms.append(q.Synonyms(i, i + 1, compound.labels, compound.weight * 0.8))
+    synonyms.sort(key=lambda s: s.start)
     return q.Query(terms, synonyms, parsed, owner_key(user.pk)), words
 
 

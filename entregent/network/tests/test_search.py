@@ -87,6 +87,16 @@ class SearchTests(SearchCorpus):
         self.assertEqual(names(search(self.alice, "DEVELOPPEUSE")), ["Sophie Laurent"])
         self.assertEqual(names(search(self.alice, "hélène"))[0], "Hélène Dubois")
 
+    def test_a_compound_word_brings_the_synonyms_of_its_part(self) -> None:
+        # "infographiste" ends with "graphiste", whose synonyms include "graphic designer".
+        found = names(search(self.alice, "infographiste"))
+        self.assertIn("Paul Graham", found)
+        self.assertLess(found.index("Hélène Dubois"), found.index("Paul Graham"))
+
+    def test_feminine_and_masculine_forms_meet(self) -> None:
+        self.assertEqual(names(search(self.alice, "développeur")), ["Sophie Laurent"])
+        self.assertEqual(names(search(self.alice, "directeur artistique"))[:1], ["Julie Marchand"])
+
     def test_plurals_in_both_languages(self) -> None:
         self.assertEqual(names(search(self.alice, "graphistes"))[0], "Hélène Dubois")
         self.assertIn("Tom Baker", names(search(self.alice, "designers")))
