@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from entregent.network.models import Contact
+from entregent.scheduler.health import scheduler_health
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,5 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )[:8],
         "due_count": contacts.due().count(),
         "dormant_count": contacts.dormant().count(),
+        # Reminders that silently stop are the worst kind: show whether they run.
+        "scheduler_health": scheduler_health(),
     }
     return render(request, "home_member.html", context)
