@@ -58,7 +58,9 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Paris", choices=_time_zone_choices
     )
-    calendar_secret = models.CharField(max_length=64, default=new_calendar_secret, unique=True)
+    calendar_secret = models.CharField(
+        _("calendar secret"), max_length=64, default=new_calendar_secret, unique=True
+    )
 
     objects = UserManager()  # type: ignore[assignment, misc]
 

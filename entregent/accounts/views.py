@@ -107,7 +107,7 @@ def _summaries(user: User) -> list[HoldingSummary]:
         left_out = [
             str(getattr(meta.get_field(name), "verbose_name", name)) for name in holding.exclude
         ]
-        if holding.model is type(user):
+        if holding.model is User:
             name = _("Your account and its settings")
         else:
             name = capfirst(str(meta.verbose_name_plural))
@@ -117,7 +117,7 @@ def _summaries(user: User) -> list[HoldingSummary]:
                 count=holding.rows(user).count(),
                 left_out=left_out,
                 exported=holding.export,
-                is_member=holding.model is type(user),
+                is_member=holding.model is User,
             )
         )
     return summaries

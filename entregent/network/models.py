@@ -443,6 +443,7 @@ class SearchDocument(models.Model):
 
     class Meta:
         verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
 
     def __str__(self) -> str:
         return f"search document of contact {self.contact_id}"
@@ -458,6 +459,8 @@ class SearchTerm(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "word"], name="searchterm_unique_word")
         ]
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
 
     def __str__(self) -> str:
         return self.word
