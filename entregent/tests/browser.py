@@ -156,10 +156,11 @@ class BrowserTestCase(StaticLiveServerTestCase):
             }"""
         )
 
-    def screenshot(self, name: str, page: Page | None = None) -> Path:
+    def screenshot(self, name: str, page: Page | None = None, full_page: bool = True) -> Path:
+        """Save var/screenshots/<name>.png: the whole page, or only what the window shows."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        (page or self.page).screenshot(path=str(path), full_page=True)
+        (page or self.page).screenshot(path=str(path), full_page=full_page)
         return path
 
 

@@ -246,12 +246,28 @@ class SmallScreenTests(BrowserTestCase):
             with self.subTest(path):
                 self.visit(path, page)
                 self.assertIsNone(self.horizontal_overflow(page))
-        # The quick-add panel, opened, stays on the screen too.
-        page.get_by_role("banner").get_by_text("Quick add").click()
+        # The quick-add panel, opened, stays on the screen too, and leaves its toggle uncovered.
+        header = page.get_by_role("banner")
+        header.get_by_text("Quick add").click()
         self.assertIsNone(self.horizontal_overflow(page))
-        box = page.get_by_role("banner").get_by_label("What they do").bounding_box()
+        box = header.get_by_label("What they do").bounding_box()
         assert box is not None
         self.assertLessEqual(box["x"] + box["width"], NARROW["width"])
+        for name in ("Quick add", "Log out"):
+            with self.subTest(f"{name} not covered"):
+                target = header.get_by_text(name, exact=True)
+                target_box = target.bounding_box()
+                assert target_box is not None
+                centre = (
+                    target_box["x"] + target_box["width"] / 2,
+                    target_box["y"] + target_box["height"] / 2,
+                )
+                on_top = page.evaluate(
+                    "([x, y]) => document.elementFromPoint(x, y)?.textContent.trim()", centre
+                )
+                self.assertEqual(on_top, name)
+        header.get_by_text("Quick add").click()
+        expect(header.get_by_label("What they do")).to_be_hidden()
 
 
 def switch_language(page: Page, language_name: str) -> None:
@@ -338,5 +354,5 @@ class ScreenshotTests(BrowserTestCase):
                         self.assertIsNone(self.horizontal_overflow(page))
                         # The quick-add panel, open.
                         page.get_by_role("banner").locator("summary").click()
-                        self.screenshot(f"quick-add-{language}-{width}", page)
+                        self.screenshot(f"quick-add-{language}-{width}", page, full_page=False)
                     page.context.close()
