@@ -7,10 +7,12 @@ undos call after bulk writes); signals in ``network/signals.py`` call it on ever
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 
 from entregent.lib.text import index_tokens, words
@@ -27,6 +29,10 @@ MAX_INTERACTIONS = 200
 
 def owner_key(owner_id: int) -> str:
     return f"owner{owner_id}x"
+
+
+def vocabulary_version_key(owner_id: int) -> str:
+    return f"search-vocabulary-version:{owner_id}"
 
 
 def field_texts(contact: dict[str, Any], tags: list[str], summaries: list[str]) -> dict[str, str]:
@@ -78,13 +84,19 @@ def reindex_contacts(contact_ids: Iterable[int]) -> int:
     Contacts that no longer exist simply lose their document (by cascade).
     """
     ids = sorted(set(contact_ids))
-    built = 0
+    built, owners = 0, set()
     for start in range(0, len(ids), BATCH):
-        built += _reindex_batch(ids[start : start + BATCH])
+        count, batch_owners = _reindex_batch(ids[start : start + BATCH])
+        built += count
+        owners |= batch_owners
+    if owners:
+        # Searching processes reload a member's vocabulary when its version changes.
+        versions = {vocabulary_version_key(o): uuid.uuid4().hex for o in owners}
+        cache.set_many(versions, timeout=None)
     return built
 
 
-def _reindex_batch(ids: list[int]) -> int:
+def _reindex_batch(ids: list[int]) -> tuple[int, set[int]]:
     contacts = list(Contact.objects.filter(pk__in=ids).values(*_CONTACT_FIELDS))
     tags: dict[int, list[str]] = defaultdict(list)
     for contact_id, name in (
@@ -123,13 +135,25 @@ def _reindex_batch(ids: list[int]) -> int:
     with transaction.atomic():
         SearchDocument.objects.filter(contact_id__in=ids).delete()
         SearchDocument.objects.bulk_create(documents, batch_size=BATCH)
+        grown = set()
         for owner_id, vocab in vocabulary.items():
-            SearchTerm.objects.bulk_create(
-                (SearchTerm(owner_id=owner_id, word=w[:100]) for w in sorted(vocab)),
-                batch_size=BATCH,
-                ignore_conflicts=True,
-            )
-    return len(documents)
+            words = sorted({w[:100] for w in vocab})
+            known: set[str] = set()
+            for start in range(0, len(words), 900):  # under SQLite's parameter limit
+                known.update(
+                    SearchTerm.objects.filter(
+                        owner_id=owner_id, word__in=words[start : start + 900]
+                    ).values_list("word", flat=True)
+                )
+            new_words = [w for w in words if w not in known]
+            if new_words:
+                SearchTerm.objects.bulk_create(
+                    (SearchTerm(owner_id=owner_id, word=w) for w in new_words),
+                    batch_size=BATCH,
+                    ignore_conflicts=True,
+                )
+                grown.add(owner_id)
+    return len(documents), grown
 
 
 def reindex_owner(owner_id: int) -> int:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import html
 import threading
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
@@ -39,7 +41,7 @@ from entregent.network.models import (
     SearchTerm,
 )
 from entregent.network.search import query as q
-from entregent.network.search.documents import owner_key
+from entregent.network.search.documents import owner_key, vocabulary_version_key
 
 if TYPE_CHECKING:
     from entregent.accounts.models import User
@@ -105,17 +107,13 @@ class Results:
 
 
 class _Vocabulary:
-    def __init__(self) -> None:
-        self.last_id = 0
+    def __init__(self, version: str) -> None:
+        self.version = version
         self.words: set[str] = set()
         self.by_length: dict[int, list[str]] = defaultdict(list)
 
-    def refresh(self, owner_id: int) -> None:
-        new = SearchTerm.objects.filter(owner_id=owner_id, pk__gt=self.last_id).values_list(
-            "pk", "word"
-        )
-        for pk, word in new.order_by("pk"):
-            self.last_id = max(self.last_id, pk)
+    def load(self, owner_id: int) -> None:
+        for word in SearchTerm.objects.filter(owner_id=owner_id).values_list("word", flat=True):
             if word not in self.words:
                 self.words.add(word)
                 self.by_length[len(word)].append(word)
@@ -126,9 +124,21 @@ _lock = threading.Lock()
 
 
 def vocabulary(owner_id: int) -> _Vocabulary:
+    """The member's vocabulary, reloaded when another write changed it (any process).
+
+    The version lives in Django's cache: with the database cache it rolls back with the words
+    it describes, so a cached vocabulary never outlives a rolled-back write.
+    """
+    version = cache.get(vocabulary_version_key(owner_id))
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(vocabulary_version_key(owner_id), version, timeout=None)
     with _lock:
-        vocab = _vocabularies.setdefault(owner_id, _Vocabulary())
-        vocab.refresh(owner_id)
+        vocab = _vocabularies.get(owner_id)
+        if vocab is None or vocab.version != version:
+            vocab = _Vocabulary(version)
+            vocab.load(owner_id)
+            _vocabularies[owner_id] = vocab
         return vocab
 
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("--limit must be at least 1")
         text = " ".join(options["query"])
         results = search(user, text, limit=options["limit"])
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": hit.contact.pk,
                 "display_name": hit.contact.display_name,
