@@ -16,6 +16,7 @@ import threading
 from types import FrameType
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -99,14 +100,19 @@ class SchedulerProcess:
             apscheduler_logger.setLevel(logging.WARNING)
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
+        # A signal during start-up only raises the flag (raising out of a database call would
+        # leave the connection unusable for the last heartbeat); this listener, run by start()
+        # once the scheduler counts as running, honours a flag raised before then.
+        self.scheduler.add_listener(self._stop_if_asked, EVENT_SCHEDULER_STARTED)
         try:
             self.prepare()
-            logger.info(
-                "Scheduler started with %d job(s): %s",
-                len(self.jobs),
-                ", ".join(sorted(self.jobs)),
-            )
-            self.scheduler.start()
+            if not self.stopping.is_set():
+                logger.info(
+                    "Scheduler started with %d job(s): %s",
+                    len(self.jobs),
+                    ", ".join(sorted(self.jobs)),
+                )
+                self.scheduler.start()
         finally:
             close_old_connections()
             beat(stopped=True)
@@ -124,13 +130,16 @@ class SchedulerProcess:
             logger.warning("Second %s: stopping without waiting", name)
             raise SystemExit(1)
         if not self.scheduler.running:
-            # Still starting up: no job runs yet, and shutdown() would have nothing to stop,
-            # leaving start() to block for ever. Leave at once instead.
+            # Still starting up: nothing to shut down yet (see run()).
             self.stopping.set()
             logger.info("%s received during start-up: stopping", name)
-            raise SystemExit(0)
+            return
         logger.info("%s received: finishing running jobs, then stopping", name)
         self.shutdown()
+
+    def _stop_if_asked(self, event: SchedulerEvent) -> None:
+        if self.stopping.is_set():
+            self.shutdown()
 
     def _fire(self, name: str) -> None:
         with self._catch_up_lock:
