@@ -46,9 +46,10 @@ class Command(BaseCommand):
         if results.partial:
             self.stdout.write("No contact matches every word; best partial matches:")
         width = max(len(r["display_name"]) for r in rows)
-        for row in rows:
+        for row, hit in zip(rows, results.hits, strict=True):
             fields = ", ".join(row["matched_fields"])
+            what = hit.contact.headline or hit.contact.job_title
             self.stdout.write(
                 f"{row['score']:7.3f}  {row['id']:>7}  {row['display_name']:<{width}}  "
-                f"{row['headline'][:50]:<50}  [{fields}]"
+                f"{what[:50]:<50}  [{fields}]"
             )
