@@ -237,6 +237,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 BIN_RETENTION_DAYS = env_int("BIN_RETENTION_DAYS", 30)
 # The scheduler writes a heartbeat every minute; a check warns past this many minutes of silence.
 SCHEDULER_STALE_MINUTES = env_int("SCHEDULER_STALE_MINUTES", 15)
+SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 60)
+# Records of past job runs are pruned after this many days.
+SCHEDULER_RUN_RETENTION_DAYS = env_int("SCHEDULER_RUN_RETENTION_DAYS", 90)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
