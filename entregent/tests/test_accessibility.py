@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from entregent.network.models import Contact
+from entregent.test import PASSWORD
 from entregent.tests.browser import NARROW, BrowserTestCase, fill_network
 
 pytestmark = pytest.mark.filedb
@@ -56,6 +58,29 @@ class AxeTests(BrowserTestCase):
             {"visitor home": "/", "login": "/accounts/login/", "signup": "/accounts/signup/"},
             self.page,
         )
+
+    def test_sign_up_pages_along_the_way(self) -> None:
+        """The sign-up form sent back with errors, "check your email", and the confirmation."""
+        page = self.visit("/accounts/signup/")
+        main = page.get_by_role("main")
+        main.get_by_label("Email").fill("not an address")
+        main.get_by_label("Password", exact=True).fill("short")
+        main.get_by_role("button", name="Sign up").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
+        self.assert_accessible(page)
+
+        main.get_by_label("Email").fill("nadia@example.org")
+        main.get_by_label("Password", exact=True).fill(PASSWORD)
+        main.get_by_label("Password (again)").fill(PASSWORD)
+        main.get_by_role("button", name="Sign up").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+        self.assert_accessible(page)
+
+        link = re.search(r"https?://\S+/accounts/confirm-email/\S+", str(mail.outbox[-1].body))
+        assert link is not None
+        page.goto(link[0])
+        expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Email Address")
+        self.assert_accessible(page)
 
     def test_member_pages(self) -> None:
         contact = fill_network()
