@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import (
@@ -82,6 +83,9 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def setUp(self) -> None:
         super().setUp()
+        # Rate limits live in the cache, which emptying the tables between tests does not
+        # touch: without this, a sign-up in one test would silence the next one's email.
+        cache.clear()
         self.page = self.new_page()
         self.context = self.page.context
 

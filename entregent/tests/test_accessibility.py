@@ -69,7 +69,7 @@ class AxeTests(BrowserTestCase):
         expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
         self.assert_accessible(page)
 
-        main.get_by_label("Email").fill("nadia@example.org")
+        main.get_by_label("Email").fill("nadia.axe@example.org")
         main.get_by_label("Password", exact=True).fill(PASSWORD)
         main.get_by_label("Password (again)").fill(PASSWORD)
         main.get_by_role("button", name="Sign up").click()
