@@ -49,6 +49,10 @@ class SchedulerHealth:
     jobs: list[JobHealth]
 
     @property
+    def failing_count(self) -> int:
+        return sum(1 for job in self.jobs if job.declared and job.is_failing)
+
+    @property
     def is_alive(self) -> bool:
         """The scheduler beat recently enough (``SCHEDULER_STALE_MINUTES``)."""
         return (
