@@ -276,6 +276,11 @@ class FrenchPagesTests(BaseTestCase):
         )
         self.get_french(reverse("accounts:erase"), "Contacts\u00a0: 1", "Échanges\u00a0: 1")
 
+    def test_the_not_found_page_is_in_french(self) -> None:
+        response = self.client.get(reverse("network:contact-detail", args=[self.ada.pk + 1000]))
+
+        self.assertContains(response, "<h1>Page introuvable</h1>", status_code=404)
+
     def test_the_dashboard_is_in_french(self) -> None:
         self.get_french(reverse("home"), "Bonjour Alice", "contacts actifs", "endormis")
 
@@ -289,6 +294,9 @@ class FrenchPagesTests(BaseTestCase):
 
 # --- Templates: no English sentence outside the translation tags ------------------------------
 
+# Pages that must render when translation itself may be broken (a server error): they carry
+# English and French side by side, the French part marked with lang="fr".
+BILINGUAL_TEMPLATES = {"500.html"}
 # Whole template constructs whose text is translated or never shown.
 _SKIPPED_BLOCKS = re.compile(
     r"{%-?\s*comment\b.*?%}.*?{%-?\s*endcomment\s*-?%}"
@@ -379,7 +387,9 @@ class TemplateTextTests(SimpleTestCase):
 
     def test_every_template_keeps_its_text_in_translation_tags(self) -> None:
         templates = sorted(
-            path for path in TEMPLATES_DIR.rglob("*") if path.suffix in (".html", ".txt")
+            path
+            for path in TEMPLATES_DIR.rglob("*")
+            if path.suffix in (".html", ".txt") and path.name not in BILINGUAL_TEMPLATES
         )
         self.assertTrue(templates)
         suspects = [
@@ -392,3 +402,10 @@ class TemplateTextTests(SimpleTestCase):
             [],
             "Text outside {% translate %} / {% blocktranslate %}:\n" + "\n".join(suspects),
         )
+
+    def test_templates_rendered_without_translation_carry_both_languages(self) -> None:
+        for name in BILINGUAL_TEMPLATES:
+            with self.subTest(name):
+                source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+                self.assertNotIn("{% load i18n", source)
+                self.assertIn('lang="fr"', source)
