@@ -80,4 +80,4 @@ class Command(BaseCommand):
                     f"{m['contacts']} contacts, {m['interactions']} interactions, "
                     f"{m['tags']} tags, {m['due']} due, {m['dormant']} dormant"
                 )
-            self.stdout.write(line)
+            self.stdout.write(line.rstrip())
