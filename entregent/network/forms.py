@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
@@ -390,6 +391,15 @@ class TagForm(forms.ModelForm):
         return tag
 
 
+@dataclass
+class Control:
+    name: str
+    id: str
+    label: str
+    value: str
+    options: list[tuple[str, str, bool]] | None
+
+
 class ContactFilterForm(forms.Form):
     """The contact list's filters; every field optional, bad values ignored with a message."""
 
@@ -425,6 +435,25 @@ class ContactFilterForm(forms.Form):
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = Tag.objects.filter(owner=owner)  # type: ignore[attr-defined]
+
+    def controls(self) -> list[Control]:
+        """The filters as plain data for a hand-written bar.
+
+        Rendering six widgets through Django's form templates cost the busiest page of the site
+        a quarter of its time; the list page renders these instead.
+        """
+        controls = []
+        for name, field in self.fields.items():
+            bound = self[name]
+            value = "" if bound.value() is None else str(bound.value())
+            options = None
+            if isinstance(field, forms.ChoiceField):
+                options = [
+                    (str(v), str(label), str(v) == value)
+                    for v, label in field.choices  # type: ignore[misc]
+                ]
+            controls.append(Control(name, bound.id_for_label, str(field.label), value, options))
+        return controls
 
 
 class SearchForm(forms.Form):

@@ -79,6 +79,10 @@ class Tag(models.Model):
         return self.name
 
 
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 class ContactQuerySet(models.QuerySet["Contact"]):
     def owned_by(self, user: User | Any) -> ContactQuerySet:
         """The member's contacts, bin excluded. The only way views reach contacts."""
@@ -114,12 +118,14 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         condition = Q(pk__in=[])
         for months in (c for c in Cadence.values if c != Cadence.NEVER):
             limit = months_before(today, months * periods)
+            # Creation is a datetime: compare it with the start of a day in the current time
+            # zone rather than with __date, which SQLite would compute in Python row by row.
             if strict:
                 seen = Q(last_interaction_on__lt=limit)
-                created = Q(created_at__date__lt=limit)
+                created = Q(created_at__lt=_start_of(limit))
             else:
                 seen = Q(last_interaction_on__lte=limit)
-                created = Q(created_at__date__lte=limit)
+                created = Q(created_at__lt=_start_of(limit + dt.timedelta(days=1)))
             reference = seen | (Q(last_interaction_on__isnull=True) & created)
             condition |= self._with_cadence(months) & reference
         return self.active().filter(condition)
@@ -283,6 +289,16 @@ class Contact(models.Model):
             return False
         limit = months_before(self.reference_date(), -2 * self.effective_cadence)
         return limit < (today or timezone.localdate())
+
+    def status(self, today: dt.date | None = None) -> str:
+        """What the lists show beside the name: "archived", "dormant", "due" or ""."""
+        if self.is_archived:
+            return "archived"
+        if self.is_dormant(today):
+            return "dormant"
+        if self.is_due(today):
+            return "due"
+        return ""
 
     def birthday_display(self) -> str:
         if not (self.birthday_day and self.birthday_month):

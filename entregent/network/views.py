@@ -6,6 +6,9 @@ through the owner-scoped queryset and answers 404 for anyone else's data.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +20,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from entregent.lib.http import AuthenticatedHttpRequest
@@ -108,24 +113,65 @@ def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "-created": ["-created_at", "-pk"],
     }
     contacts = contacts.order_by(*orderings[sort]).prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.only("pk", "name"))
+        Prefetch("tags", queryset=Tag.objects.only("pk", "name"), to_attr="tag_list")
     )
     paginator = Paginator(contacts, CONTACTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    today = timezone.localdate()
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
+        "filter_controls": form.controls(),
         "page": page,
-        "contacts": page.object_list,
+        "rows": contact_rows(page.object_list, today),
         "query": query.urlencode(),
-        "today": timezone.localdate(),
+        "today": today,
         "status": status,
         # Only asked when the page is empty, to tell "no match" from "nothing yet".
         "network_is_empty": not page.object_list
         and not Contact.objects.owned_by(request.user).exists(),
     }
     return render(request, "network/contact_list.html", context)
+
+
+@dataclass
+class ContactRow:
+    """What a list row shows, computed once in Python: templates are slow at logic."""
+
+    contact: Contact
+    url: str
+    status: str
+    status_label: str
+    tags: list[Tag]
+    last_iso: str
+    last_display: str
+
+
+STATUS_LABELS = {
+    "archived": _lazy("archived"),
+    "dormant": _lazy("dormant"),
+    "due": _lazy("due"),
+}
+
+
+def contact_rows(contacts: Iterable[Contact], today: dt.date) -> list[ContactRow]:
+    rows = []
+    for contact in contacts:
+        status = contact.status(today)
+        last = contact.last_interaction_on
+        rows.append(
+            ContactRow(
+                contact=contact,
+                url=contact.get_absolute_url(),
+                status=status,
+                status_label=str(STATUS_LABELS[status]) if status else "",
+                tags=getattr(contact, "tag_list", []),
+                last_iso=last.isoformat() if last else "",
+                last_display=date_format(last, "SHORT_DATE_FORMAT") if last else "",
+            )
+        )
+    return rows
 
 
 # /network/search/
@@ -223,9 +269,7 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "show_all": show_all or interaction_count <= TIMELINE_LENGTH,
         "relationships": relationships,
         "introduced": introduced,
-        "interaction_form": InteractionForm(
-            owner=request.user, initial={"occurred_on": timezone.localdate()}
-        ),
+        "interaction_kinds": Interaction.Kind.choices,
         "today": timezone.localdate(),
     }
     return render(request, "network/contact_detail.html", context)

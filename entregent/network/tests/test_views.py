@@ -234,7 +234,7 @@ class ContactListTests(BaseTestCase):
     def names(self, **params: str) -> list[str]:
         response = self.client.get(reverse("network:contact-list"), params)
         self.assertEqual(response.status_code, 200)
-        return [c.display_name for c in response.context["contacts"]]
+        return [row.contact.display_name for row in response.context["rows"]]
 
     def test_filters(self) -> None:
         self.assertEqual(self.names(), ["Ada", "Béatrice"])
@@ -257,7 +257,7 @@ class ContactListTests(BaseTestCase):
             Contact(owner=self.alice, display_name=f"Person {i:03}") for i in range(120)
         )
         response = self.client.get(reverse("network:contact-list"), {"page": "3"})
-        self.assertEqual(len(response.context["contacts"]), 22)
+        self.assertEqual(len(response.context["rows"]), 22)
         self.assertContains(response, "Page 3 of 3")
 
 
