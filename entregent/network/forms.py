@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -448,10 +449,8 @@ class ContactFilterForm(forms.Form):
             value = "" if bound.value() is None else str(bound.value())
             options = None
             if isinstance(field, forms.ChoiceField):
-                options = [
-                    (str(v), str(label), str(v) == value)
-                    for v, label in field.choices  # type: ignore[misc]
-                ]
+                choices: Iterable[tuple[Any, Any]] = field.choices  # type: ignore[assignment]
+                options = [(str(v), str(label), str(v) == value) for v, label in choices]
             controls.append(Control(name, bound.id_for_label, str(field.label), value, options))
         return controls
 
