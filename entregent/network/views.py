@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from entregent.lib.http import AuthenticatedHttpRequest
@@ -149,9 +149,10 @@ class ContactRow:
 
 
 STATUS_LABELS = {
-    "archived": _lazy("archived"),
-    "dormant": _lazy("dormant"),
-    "due": _lazy("due"),
+    # Spelt gettext_lazy, not an alias, so that makemessages finds these strings.
+    "archived": gettext_lazy("archived"),
+    "dormant": gettext_lazy("dormant"),
+    "due": gettext_lazy("due"),
 }
 
 

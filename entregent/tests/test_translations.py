@@ -292,6 +292,24 @@ class FrenchPagesTests(BaseTestCase):
         self.assertContains(response, "Grace Hopper fait désormais partie de votre réseau.")
 
 
+_GETTEXT_ALIAS = re.compile(
+    r"\b(?:n?p?gettext(?:_lazy)?|gettext_noop)\s+as\s+(?P<alias>\w+)", re.MULTILINE
+)
+
+
+class PythonSourceTests(SimpleTestCase):
+    def test_gettext_is_only_aliased_as_underscore(self) -> None:
+        # makemessages (xgettext) only knows "_" and the functions' own names: a string passed
+        # to any other alias never reaches the catalogue and stays in English.
+        hidden = [
+            f"{path.relative_to(settings.BASE_DIR)}: as {match['alias']}"
+            for path in sorted((Path(settings.BASE_DIR) / "entregent").rglob("*.py"))
+            for match in _GETTEXT_ALIAS.finditer(path.read_text(encoding="utf-8"))
+            if match["alias"] != "_"
+        ]
+        self.assertEqual(hidden, [], "gettext under a name makemessages does not extract")
+
+
 # --- Templates: no English sentence outside the translation tags ------------------------------
 
 # Pages that must render when translation itself may be broken (a server error): they carry
