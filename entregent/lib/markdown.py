@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import markdown as md
 import nh3
 
@@ -11,9 +13,25 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    # Building a Markdown instance costs more than converting a short note: keep one per
+    # thread and reset it between uses.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(
+            extensions=["sane_lists", "tables"], output_format="html"
+        )
+    return converter
+
+
 def render_markdown(text: str) -> str:
     """HTML from Markdown; raw HTML, scripts and unsafe links are stripped by nh3."""
-    html = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    if not text:
+        return ""
+    html = _converter().reset().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -235,6 +235,8 @@ class Contact(models.Model):
             models.Index(fields=["owner", "display_name"], name="contact_owner_name"),
             models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last_seen"),
             models.Index(fields=["owner", "organisation"], name="contact_owner_org"),
+            # Counting a member's live contacts reads this index alone.
+            models.Index(fields=["owner", "deleted_at", "archived_at"], name="contact_owner_live"),
         ]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
