@@ -130,6 +130,18 @@ class ContactQuerySet(models.QuerySet["Contact"]):
             condition |= self._with_cadence(months) & reference
         return self.active().filter(condition)
 
+    def with_status(self, status: str) -> ContactQuerySet:
+        """The lists' status filter: "due", "dormant", "archived", "all"; active otherwise."""
+        if status == "due":
+            return self.due()
+        if status == "dormant":
+            return self.dormant()
+        if status == "archived":
+            return self.archived()
+        if status == "all":
+            return self
+        return self.active()
+
     def due(self, today: dt.date | None = None) -> ContactQuerySet:
         """Time to get in touch: one full cadence has passed since the last interaction."""
         return self._overdue(today or timezone.localdate(), 1, strict=False)

@@ -80,17 +80,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @login_required
 def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET or None, owner=request.user)
-    contacts: ContactQuerySet = Contact.objects.owned_by(request.user)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     status = filters.get("status") or ""
-    if status == "due":
-        contacts = contacts.due()
-    elif status == "dormant":
-        contacts = contacts.dormant()
-    elif status == "archived":
-        contacts = contacts.archived()
-    elif status != "all":
-        contacts = contacts.active()
+    contacts: ContactQuerySet = Contact.objects.owned_by(request.user).with_status(status)
     if filters.get("q"):
         for word in filters["q"].split():
             contacts = contacts.filter(

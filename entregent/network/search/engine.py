@@ -384,16 +384,7 @@ def _original_text(contact: Contact, field_name: str) -> str:
 
 
 def scope_for(user: User, filters: q.Filters) -> ContactQuerySet:
-    contacts = Contact.objects.owned_by(user)
-    status = filters.status
-    if status == "due":
-        contacts = contacts.due()
-    elif status == "dormant":
-        contacts = contacts.dormant()
-    elif status == "archived":
-        contacts = contacts.archived()
-    elif status != "all":
-        contacts = contacts.active()
+    contacts = Contact.objects.owned_by(user).with_status(filters.status)
     if filters.tag:
         contacts = contacts.filter(tags__name__iexact=filters.tag)
     if filters.organisation:
