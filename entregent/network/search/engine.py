@@ -194,10 +194,12 @@ class SQLiteBackend(Backend):
         self, query: q.Query, scope: ContactQuerySet, limit: int, any_group: bool
     ) -> list[int]:
         scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
-        # MATCH first, then the scope: FTS5 drives, the scope is an IN over an ephemeral index.
+        # MATCH drives, the scope is checked on its results. The unary + keeps SQLite from
+        # handing "rowid IN (...)" to FTS5, which would then look each of the member's
+        # contacts up in the index one by one: 5 s instead of 30 ms at 10,000 contacts.
         sql = (
             "SELECT rowid FROM network_search_fts WHERE network_search_fts MATCH %s "
-            f"AND rowid IN ({scope_sql}) "
+            f"AND +rowid IN ({scope_sql}) "
             "ORDER BY bm25(network_search_fts, 0.0, 4.0, 1.0) LIMIT %s"
         )
         with connection.cursor() as cursor:
@@ -287,21 +289,15 @@ def _best_term_match(fields: dict[str, list[str]], term: q.Term) -> tuple[float,
 
 
 def _label_match(
-    fields: dict[str, list[str]], label: tuple[str, ...], weight: float
+    stem_maps: dict[str, dict[str, str]], label: tuple[str, ...], weight: float
 ) -> tuple[float, Match | None]:
     wanted = [stems(w)[0] for w in label if len(w) > 1]
     if not wanted:
         return 0.0, None
     best, best_match = 0.0, None
-    for name, tokens in fields.items():
-        if name not in OCCUPATION_FIELDS:
-            continue  # Mr Baker is not a baker.
-        field_weight = FIELD_WEIGHTS.get(name, 0.3)
-        value = field_weight * q.KIND_WEIGHTS["thesaurus"] * weight
-        if value <= best:
-            continue
-        by_stem = {stems(t)[0]: t for t in tokens}
-        if all(w in by_stem for w in wanted):
+    for name, by_stem in stem_maps.items():
+        value = FIELD_WEIGHTS.get(name, 0.3) * q.KIND_WEIGHTS["thesaurus"] * weight
+        if value > best and all(w in by_stem for w in wanted):
             best, best_match = value, Match(name, "thesaurus", {by_stem[w] for w in wanted})
     return best, best_match
 
@@ -309,6 +305,7 @@ def _label_match(
 def score(document_fields: dict[str, str], query: q.Query) -> tuple[float, list[Match]]:
     """A document's score for the query (0 when a group is unmatched) and what matched."""
     fields = {name: text.split() for name, text in document_fields.items()}
+    stem_maps: dict[str, dict[str, str]] | None = None
     total, matches, matched_groups = 0.0, [], 0
     for terms, syn in query.groups():
         group_score, group_matches = 0.0, []
@@ -317,8 +314,16 @@ def score(document_fields: dict[str, str], query: q.Query) -> tuple[float, list[
             group_score = sum(s for s, _ in direct) / len(terms)
             group_matches = [m for _, m in direct if m]
         if syn:
+            if stem_maps is None:
+                # Thesaurus labels only count where occupations are written (Mr Baker is not
+                # a baker); each field's words by stem, built once per document.
+                stem_maps = {
+                    name: {stems(t)[0]: t for t in tokens}
+                    for name, tokens in fields.items()
+                    if name in OCCUPATION_FIELDS
+                }
             for label in syn.labels:
-                value, match = _label_match(fields, label, syn.weight)
+                value, match = _label_match(stem_maps, label, syn.weight)
                 if value > group_score and match:
                     group_score, group_matches = value, [match]
         if group_score:
