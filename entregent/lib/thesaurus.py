@@ -108,6 +108,10 @@ class Expansion:
 class Thesaurus:
     labels: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     index: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    # stem -> occupations having a label with that word, for queries that are part of a label
+    by_stem: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # (occupation, label key) pairs, to check that one label holds every word of a query
+    label_keys: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(set))
     longest: int = 1
 
     @classmethod
@@ -123,7 +127,10 @@ class Thesaurus:
                 k = key_of(label)
                 if k:
                     thesaurus.index[k].add(key)
+                    thesaurus.label_keys[key].add(k)
                     thesaurus.longest = max(thesaurus.longest, len(k))
+                    for stem in k:
+                        thesaurus.by_stem[stem].add(key)
         return thesaurus
 
     @classmethod
@@ -152,6 +159,25 @@ class Thesaurus:
                 i += 1
         return expansions
 
+    def expand_within(self, query_words: list[str], limit: int = 25) -> Expansion | None:
+        """Occupations with a label that holds every word of the query, in any order.
+
+        "app developer" is no ESCO label, but "mobile app developer" is: its occupation's other
+        labels, in both languages, are worth searching too. Too broad a query (a word found in
+        the labels of more than ``limit`` occupations) expands to nothing.
+        """
+        keys = [stems(w)[0] for w in query_words if w not in STOP_WORDS and len(w) > 1]
+        if not keys:
+            return None
+        concepts = set.intersection(*(self.by_stem.get(k, set()) for k in keys))
+        wanted = set(keys)
+        concepts = {
+            c for c in concepts if any(wanted <= set(label) for label in self.label_keys[c])
+        }
+        if not concepts or len(concepts) > limit:
+            return None
+        return self._expansion((0, len(query_words)), tuple(keys), concepts, 40)
+
     def expand_compound(self, word: str, limit: int = 40) -> Expansion | None:
         """Synonyms of the occupation a compound word ends with.
 
@@ -177,6 +203,8 @@ class Thesaurus:
         self, span: tuple[int, int], span_key: tuple[str, ...], concepts: set[str], limit: int
     ) -> Expansion:
         labels: dict[tuple[str, ...], None] = {}
+        # A broad span gets fewer labels: they weigh little and each costs the engine a phrase.
+        limit = min(limit, 40 if len(concepts) == 1 else 20 if len(concepts) <= 3 else 12)
         # Round-robin over the occupations so one with 60 labels does not crowd out the rest.
         pools = [self.labels[c] for c in sorted(concepts)]
         for batch in _round_robin(pools):

@@ -421,6 +421,12 @@ def prepare(
             term.parts = list(dict.fromkeys(parts))
     thesaurus = thesaurus or default_thesaurus()
     synonyms = q.expand_synonyms(words, thesaurus) if words else []
+    # A lone word that ends with an occupation is better served by expand_compound below.
+    if words and not synonyms and not (len(words) == 1 and thesaurus.expand_compound(words[0])):
+        within = thesaurus.expand_within(words)
+        if within:
+            # Found as part of a longer label: worth less than an exact label.
+            synonyms.append(q.Synonyms(0, len(words), within.labels, within.weight * 0.8))
     covered = {i for s in synonyms for i in range(s.start, s.end)}
     for i, word in enumerate(words):
         compound = None if i in covered else thesaurus.expand_compound(word)

@@ -103,6 +103,11 @@ class SearchTests(SearchCorpus):
         self.assertIn("Paul Graham", found)
         self.assertLess(found.index("Hélène Dubois"), found.index("Paul Graham"))
 
+    def test_words_found_inside_a_longer_label_bring_its_synonyms(self) -> None:
+        # "app developer" is no label, "mobile app developer" is; its French labels follow.
+        make_contact(self.alice, "Inès Moreau", headline="Développeuse d'applications mobiles")
+        self.assertEqual(names(search(self.alice, "app developer")), ["Inès Moreau"])
+
     def test_feminine_and_masculine_forms_meet(self) -> None:
         self.assertEqual(names(search(self.alice, "développeur")), ["Sophie Laurent"])
         self.assertEqual(names(search(self.alice, "directeur artistique"))[:1], ["Julie Marchand"])
