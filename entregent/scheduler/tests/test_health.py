@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import time_machine
 from django.core.checks import run_checks
@@ -91,8 +92,19 @@ class HealthTests(TestCase):
 
 @time_machine.travel(NOW, tick=False)
 class HealthPartialTests(TestCase):
-    def render(self) -> str:
-        return render_to_string("scheduler/_health.html", {"scheduler_health": scheduler_health()})
+    def render(self, staff: bool = True) -> str:
+        """The partial as an operator sees it (the job table), or as a member (a summary)."""
+        user = SimpleNamespace(is_staff=staff)
+        context = {"scheduler_health": scheduler_health(), "user": user}
+        return render_to_string("scheduler/_health.html", context)
+
+    def test_members_see_a_summary_without_job_names(self) -> None:
+        beat_at(NOW - dt.timedelta(minutes=1))
+        JobState.objects.create(name="tests.job", consecutive_failures=2)
+        with only_jobs(make_job(nothing, "tests.job")):
+            html = self.render(staff=False)
+        self.assertIn("1 background job failed at its last run.", html)
+        self.assertNotIn("tests.job", html)
 
     def test_the_partial_says_when_the_scheduler_never_ran(self) -> None:
         with only_jobs(make_job(nothing, "tests.job")):
