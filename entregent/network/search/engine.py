@@ -16,6 +16,7 @@ All words, on both sides, went through ``lib.text``: the engines only compare pl
 from __future__ import annotations
 
 import html
+import re
 import threading
 import uuid
 from collections import defaultdict
@@ -376,12 +377,24 @@ def _shorten(text: str, start: int) -> str:
     return piece + ("…" if len(text) > start + _SNIPPET_CHARS else "")
 
 
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)|[*_`~]+")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as a reader sees it, for snippets: "**designer** [site](u)" -> "designer site"."""
+    text = _MARKDOWN_LINK.sub(r"\1", markdown)
+    return " ".join(_MARKDOWN_MARKS.sub("", text).split())
+
+
 def _original_text(contact: Contact, field_name: str) -> str:
     if field_name == "names":
         names = (contact.display_name, contact.given_name, contact.family_name)
         return " · ".join(dict.fromkeys(n for n in names if n))
     if field_name == "met":
         return contact.met_story
+    if field_name == "notes":
+        return plain_text(contact.notes)
     return str(getattr(contact, field_name, ""))
 
 

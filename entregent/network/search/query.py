@@ -30,11 +30,20 @@ KIND_WEIGHTS: dict[str, float] = {
     "thesaurus": 0.45,
 }
 
-_FILTER = re.compile(
-    r"(?P<key>tag|etiquette|org|organisation|organization|entreprise|strength|force|is|est)"
-    r":(?P<value>\"[^\"]*\"|\S+)",
-    re.IGNORECASE,
-)
+_FILTER = re.compile(r"(?P<key>[^\W\d_]+):(?P<value>\"[^\"]*\"|\S+)")
+# Filter names in both languages, compared folded: "étiquette:" works as well as "tag:".
+_FILTER_KEYS = {
+    "tag": "tag",
+    "etiquette": "tag",
+    "org": "organisation",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "entreprise": "organisation",
+    "strength": "strength",
+    "force": "strength",
+    "is": "status",
+    "est": "status",
+}
 _STATUS = {
     "due": "due",
     "relancer": "due",
@@ -62,17 +71,22 @@ def parse(text: str) -> tuple[list[str], Filters]:
     """Free words (folded, stop words dropped) and the filters written in the query."""
     text = (text or "")[:1000]
     filters = Filters()
-    for match in _FILTER.finditer(text):
-        key, value = fold(match["key"]), match["value"].strip('"')
-        if key in ("tag", "etiquette"):
+
+    def take(match: re.Match[str]) -> str:
+        key, value = _FILTER_KEYS.get(fold(match["key"])), match["value"].strip('"')
+        if key == "tag":
             filters.tag = value
-        elif key in ("org", "organisation", "organization", "entreprise"):
+        elif key == "organisation":
             filters.organisation = value
-        elif key in ("strength", "force") and value.isdigit() and 1 <= int(value) <= 5:
+        elif key == "strength" and value.isdigit() and 1 <= int(value) <= 5:
             filters.strength = int(value)
-        elif key in ("is", "est"):
+        elif key == "status":
             filters.status = _STATUS.get(fold(value), filters.status)
-    free = _FILTER.sub(" ", text)
+        else:
+            return match.group()  # "10:30", "note:" - words, not a filter
+        return " "
+
+    free = _FILTER.sub(take, text)
     terms = [t[:MAX_TERM_LENGTH] for t in content_words(free)][:MAX_TERMS]
     return terms, filters
 

@@ -168,6 +168,19 @@ class SearchTests(SearchCorpus):
         self.assertEqual(names(search(self.alice, "graphiste strength:2")), ["Paul Graham"])
         self.assertEqual(names(search(self.alice, "comptable org:cabinet")), ["Anne Roux"])
 
+    def test_filters_in_french_with_accents(self) -> None:
+        self.assertEqual(names(search(self.alice, "roux étiquette:clients")), ["Anne Roux"])
+        self.assertEqual(names(search(self.alice, "comptable entreprise:cabinet")), ["Anne Roux"])
+        # Not a filter name: the words are searched as they are.
+        self.assertEqual(parse("rendez-vous 10:30")[0], ["rendez", "vous", "10", "30"])
+
+    def test_snippets_of_notes_show_text_not_markdown(self) -> None:
+        make_contact(
+            self.alice, "Iris", notes="Ancienne **céramiste**, voir [son site](https://x.y)"
+        )
+        snippet = str(search(self.alice, "ceramiste").hits[0].snippets[0][1])
+        self.assertEqual(snippet, "Ancienne <mark>céramiste</mark>, voir son site")
+
     def test_archived_contacts_only_when_asked(self) -> None:
         Contact.objects.filter(pk=self.louis.pk).update(archived_at=self.louis.created_at)
         self.assertEqual(names(search(self.alice, "boulanger")), [])
