@@ -225,7 +225,7 @@ class MemberTests(BrowserTestCase):
         ):
             with self.subTest(path):
                 self.visit(path, bobs_page, status=404)
-                expect(heading(bobs_page)).to_have_text("Not Found")
+                expect(heading(bobs_page)).to_have_text("Page not found")
                 body = bobs_page.locator("body")
                 expect(body).not_to_contain_text("Ada Lovelace")
                 expect(body).not_to_contain_text("Secret lunch plans")

@@ -69,8 +69,9 @@ class QueryCountTests(BaseTestCase):
     def test_exact_counts(self) -> None:
         contact = grow_network(self.alice, 60, 3)
         self.client.force_login(self.alice)
-        # session, user, count, page of contacts, their tags; (the tag filter's choices)
-        with self.assertNumQueries(6):
+        # session, user, count, the page's ids, its contacts, their tags, the tag filter's
+        # choices
+        with self.assertNumQueries(7):
             self.client.get(reverse("network:contact-list"))
         # session, user, contact, tags, points, interaction count, timeline + their contacts,
         # links, introduced
