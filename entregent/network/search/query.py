@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from entregent.lib.text import content_words, fold, stems
@@ -99,6 +100,11 @@ class Term:
     stems: tuple[str, ...]
     typos: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+
+    @cached_property
+    def all_stems(self) -> frozenset[str]:
+        """The word's stems, its canonical one included: what a document word may stem to."""
+        return frozenset((*self.stems, stems(self.word)[0]))
 
     @property
     def prefix(self) -> bool:
