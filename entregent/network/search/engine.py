@@ -276,15 +276,19 @@ def _best_term_match(fields: dict[str, list[str]], term: q.Term) -> tuple[float,
     best, best_match = 0.0, None
     for name, tokens in fields.items():
         weight = FIELD_WEIGHTS.get(name, 0.3)
-        if weight <= best:
+        if weight * 1.1 <= best:  # the most this field can give, with its specificity bonus
             continue
         hits: dict[str, set[str]] = defaultdict(set)
         for token in tokens:
             kind = _classify(token, term)
             if kind:
                 hits[kind].add(token)
+        # A word in a short field says more than the same word in a long one ("Supervisor"
+        # beats "Ultrasonic metal welder supervisor"): a small bonus, enough to break ties,
+        # computed here rather than taken from the engine so both databases agree.
+        specificity = 1 + 0.1 / len(tokens)
         for kind, found in hits.items():
-            value = weight * q.KIND_WEIGHTS[kind]
+            value = weight * q.KIND_WEIGHTS[kind] * specificity
             if value > best:
                 best, best_match = value, Match(name, kind, found)
     return best, best_match
@@ -299,6 +303,7 @@ def _label_match(
     best, best_match = 0.0, None
     for name, by_stem in stem_maps.items():
         value = FIELD_WEIGHTS.get(name, 0.3) * q.KIND_WEIGHTS["thesaurus"] * weight
+        value *= 1 + 0.1 * len(wanted) / max(len(by_stem), 1)
         if value > best and all(w in by_stem for w in wanted):
             best, best_match = value, Match(name, "thesaurus", {by_stem[w] for w in wanted})
     return best, best_match
