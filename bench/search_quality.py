@@ -483,7 +483,7 @@ REASONS = {
     "no_link": "no word of the query, nor its stems, typos, parts or synonyms, in the document",
     "partial": "matches some words only: every word (or its synonyms) is required, and the "
     "index found other contacts matching them all",
-    "cut": "matches every word but falls outside the 200 candidates the index returns",
+    "cut": "matches every word but falls outside the {candidates} candidates the index returns",
     "ranked": "a candidate, but scored below the 10th result",
     "ranked_tie": "a candidate with the same score as the 10th result, placed after it by tie "
     "strength and name",
@@ -740,6 +740,8 @@ def print_scores(report: Report, systems: dict[str, tuple[str, Ranker]]) -> None
 def print_diagnosis(
     user: Any, outcomes: list[Outcome], thesaurus: Any, planted: dict[int, Planted], esco: Esco
 ) -> dict[str, Any]:
+    from entregent.network.search import engine
+
     misses = [o for o in outcomes if not set(o.ranking) & set(o.relevant)]
     reasons: Counter[str] = Counter()
     by_variant: dict[str, Counter[str]] = defaultdict(Counter)
@@ -758,7 +760,8 @@ def print_diagnosis(
         per_variant = ", ".join(
             f"{v} {by_variant[v][reason]}" for v in VARIANTS if by_variant[v][reason]
         )
-        print(f"  {n:>5} ({n / len(misses):.0%})  {reason}: {REASONS[reason]}  [{per_variant}]")
+        why = REASONS[reason].format(candidates=engine.CANDIDATES)
+        print(f"  {n:>5} ({n / len(misses):.0%})  {reason}: {why}  [{per_variant}]")
     print(
         f"Empty result lists: {len(empty)} queries returned nothing; for {empty_after_scoring} "
         "of them the index had found contacts matching every word but the Python scoring gave "
