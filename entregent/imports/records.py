@@ -3,6 +3,11 @@
 A parser reads bytes and yields one `ParsedContact` per usable row or card, and one
 `RowProblem` per row it skipped or could not read, so that the import preview can count them
 and name their lines. A file it cannot read at all raises `ImportFormatError`.
+
+Warnings about the whole file (a header read by position because its names were unknown, an
+unexpected layout) travel in the same stream as a `RowProblem` of kind "warning" whose line is
+the header's: nothing was skipped, but the member should know. They come as soon as the parser
+knows, usually before the first contact, so a preview that reads the first rows sees them.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class ParsedContact:
     headline: str = ""  # what they do, in their words (LinkedIn "Position")
     organisation: str = ""
     job_title: str = ""
+    department: str = ""  # a unit inside the organisation (vCard ORG's second part, Outlook)
+    nickname: str = ""
     location: str = ""
     notes: str = ""
     birthday_day: int | None = None
@@ -57,7 +64,8 @@ class RowProblem:
     line: int
     message: str
     # "skipped": nothing to import on purpose (an empty row, a member who hid themselves);
-    # "error": something was there but could not be read.
+    # "error": something was there but could not be read;
+    # "warning": about the file, not a row: nothing was skipped (see the module's docstring).
     kind: str = "error"
 
 
