@@ -95,27 +95,46 @@ _FEMININE = (
 
 
 def masculine(token: str) -> str:
-    """The masculine form of a folded French word ending like a feminine occupation."""
+    """The masculine form of a folded French word ending like a feminine occupation.
+
+    Plural feminine forms too: "directrices" -> "directeur", "régisseuses" -> "regisseur".
+    """
     if len(token) < 7:
         return token
-    for feminine, masc in _FEMININE:
-        if token.endswith(feminine):
-            return token[: -len(feminine)] + masc
+    for candidate in (token[:-1], token) if token.endswith("es") else (token,):
+        for feminine, masc in _FEMININE:
+            if candidate.endswith(feminine):
+                return candidate[: -len(feminine)] + masc
     return token
+
+
+def canonical_stem(token: str) -> str:
+    """One stem per word whatever its language, number and gender.
+
+    Each snowball stemmer is blind to the other language: the French one turns "managers" into
+    "manager" but "manager" into "manag", the English one keeps "développeuse" whole. Stemming
+    the masculine form and then stemming the result again with both, until it stops changing,
+    brings "managers", "manager", "développeuse", "développeurs" and "developer" each to one
+    stable form, which thesaurus keys and rankings compare.
+    """
+    stem = _fr.stemWord(masculine(token))
+    for _ in range(3):
+        again = _fr.stemWord(_en.stemWord(stem))
+        if again == stem:
+            break
+        stem = again
+    return stem
 
 
 @lru_cache(maxsize=100_000)
 def stems(token: str) -> tuple[str, ...]:
-    """The French and English stems of a folded word (one or two distinct values).
-
-    The first is the French stem of its masculine form: what thesaurus keys and rankings
-    compare, so that "développeuse" and "développeurs" meet "développeur".
-    """
+    """The stems of a folded word: its canonical stem first, then the French and English
+    stems when they differ from it (documents store all of them, so any of them matches)."""
     if len(token) < 4 or token.isdigit():
         return (token,)
-    fr = _fr.stemWord(masculine(token))
-    en = _en.stemWord(token)
-    return (fr,) if fr == en else (fr, en)
+    return tuple(
+        dict.fromkeys((canonical_stem(token), _fr.stemWord(masculine(token)), _en.stemWord(token)))
+    )
 
 
 def content_words(text: str) -> list[str]:

@@ -2,10 +2,17 @@
 
 ESCO classification, © European Union, https://esco.ec.europa.eu, CC BY 4.0.
 
-The shipped file (``data/occupations.tsv.gz``) has one line per occupation: its ESCO id, then its
-labels in both languages, folded (lower case, no accents), separated by tabs, preferred labels
-first. ``build()`` makes that file from ESCO's CSV exports; the search benchmark uses it to build
-a reduced copy that holds out some labels, so that the evaluation queries are unseen.
+The shipped file (``data/occupations.tsv.gz``) has one line per occupation: its ESCO id, its
+ISCO group (four digits), then its labels in both languages, folded (lower case, no accents),
+separated by tabs, preferred labels first. ``build()`` makes that file from ESCO's CSV exports;
+the search benchmark uses it to build a reduced copy that holds out some labels, so that the
+evaluation queries are unseen.
+
+The search uses it on both sides. When a document is indexed, ``tag()`` finds the occupations
+its words name ("Senior graphic designer" names ESCO's graphic designer), and the document
+stores one token per occupation and one per ISCO group. When a member searches, ``expand()``
+finds the occupations the query names, exactly or approximately, so that "graphiste" finds the
+"graphic designer" with one indexed token rather than dozens of label phrases.
 """
 
 from __future__ import annotations
@@ -16,15 +23,27 @@ import io
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from entregent.lib.text import STOP_WORDS, stems, words
 
 DATA_FILE = Path(__file__).parent / "data" / "occupations.tsv.gz"
 ATTRIBUTION = "ESCO classification, © European Union, https://esco.ec.europa.eu, CC BY 4.0"
+# Index side: a span naming more occupations than this says too little to tag a document.
+MAX_TAGS_PER_SPAN = 8
+# Query side: a query found inside the labels of more occupations than this is too broad.
+MAX_WITHIN = 25
+# How close an unseen query must be to a known label (IDF-weighted share of words in common).
+MIN_SIMILARITY = 0.5
+MAX_SIMILAR = 5
+LONGEST_SPAN = 6
+# Neighbours (same ISCO group) only for a query naming at most this many occupations.
+RELATED_MAX = 3
 
 
 def split_label(label: str) -> list[str]:
@@ -37,29 +56,36 @@ def split_label(label: str) -> list[str]:
     return [label.strip()]
 
 
-def read_esco(*csv_texts: str) -> dict[str, list[list[str]]]:
-    """{concept id: [[preferred labels], [alternative labels]]} from ESCO CSV exports."""
-    concepts: dict[str, list[list[str]]] = {}
+@dataclass
+class Concept:
+    """One ESCO occupation as read from the CSV exports (both languages merged)."""
+
+    preferred: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
+    isco: str = ""
+
+
+def read_esco(*csv_texts: str) -> dict[str, Concept]:
+    """{concept id: Concept} from ESCO CSV exports."""
+    concepts: dict[str, Concept] = {}
     for text in csv_texts:
         for row in csv.DictReader(io.StringIO(text)):
             uri = row.get("conceptUri", "")
             if not uri:
                 continue
-            key = uri.rsplit("/", 1)[-1]
-            preferred = split_label(row.get("preferredLabel", ""))
-            alternatives = [
+            concept = concepts.setdefault(uri.rsplit("/", 1)[-1], Concept())
+            concept.preferred.extend(split_label(row.get("preferredLabel", "")))
+            concept.alternatives.extend(
                 label
                 for alt in (row.get("altLabels") or "").splitlines()
                 for label in split_label(alt)
-            ]
-            entry = concepts.setdefault(key, [[], []])
-            entry[0].extend(preferred)
-            entry[1].extend(alternatives)
+            )
+            concept.isco = concept.isco or (row.get("iscoGroup") or "").strip()
     return concepts
 
 
 def build(
-    concepts: dict[str, list[list[str]]], holdout: float = 0.0, seed: int = 0
+    concepts: dict[str, Concept], holdout: float = 0.0, seed: int = 0
 ) -> tuple[str, list[tuple[str, str]]]:
     """The thesaurus file's text, and the (concept, label) pairs held out of it.
 
@@ -70,60 +96,81 @@ def build(
     lines: list[str] = []
     held: list[tuple[str, str]] = []
     for key in sorted(concepts):
-        preferred, alternatives = concepts[key]
-        seen: dict[str, None] = {}
+        concept = concepts[key]
         kept_alternatives = []
-        for label in alternatives:
+        for label in concept.alternatives:
             if holdout and rng.random() < holdout:
                 held.append((key, label))
             else:
                 kept_alternatives.append(label)
-        for label in [*preferred, *kept_alternatives]:
+        seen: dict[str, None] = {}
+        for label in [*concept.preferred, *kept_alternatives]:
             folded = " ".join(words(label))
             if folded:
                 seen.setdefault(folded, None)
-        lines.append("\t".join([key, *seen]))
+        lines.append("\t".join([key, concept.isco, *seen]))
     return "\n".join(lines) + "\n", held
 
 
-def key_of(tokens: Iterable[str]) -> tuple[str, ...]:
-    """The comparable form of a label or query: content words reduced to their first stem."""
+def key_of(tokens: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The comparable form of a label or query: content words reduced to their canonical stem."""
     return tuple(stems(t)[0] for t in tokens if t not in STOP_WORDS and len(t) > 1)
+
+
+def concept_token(concept: str) -> str:
+    """The indexed token of an occupation: letters and digits only, like every other token."""
+    return "zc" + concept.replace("-", "")[:12]
+
+
+def group_token(isco: str) -> str:
+    return f"zg{isco}"
+
+
+@dataclass(frozen=True)
+class Tag:
+    """An occupation a document's words name: ``words[start:end]`` say it."""
+
+    concept: str
+    start: int
+    end: int
+    compound: bool = False  # named by the end of a longer word ("infographiste")
 
 
 @dataclass
 class Expansion:
-    """Other ways to say part of a query: ``labels`` say what ``span`` of it says."""
+    """Occupations that ``span`` of the query's words names, each with a confidence (0-1)."""
 
-    span: tuple[int, int]  # query content-word positions [start, end)
-    labels: list[tuple[str, ...]]  # each label as folded words
-    concepts: int  # how many occupations the span named: broad spans weigh less
-
-    @property
-    def weight(self) -> float:
-        return 1.0 / (1.0 + math.log2(self.concepts))
+    span: tuple[int, int]  # query word positions [start, end)
+    concepts: dict[str, float]
+    how: str  # "label", "within", "similar", "compound": for explanations and tests
 
 
 @dataclass
 class Thesaurus:
     labels: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    isco: dict[str, str] = field(default_factory=dict)
     index: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
-    # stem -> occupations having a label with that word, for queries that are part of a label
+    # stem -> occupations having a label with that word
     by_stem: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # (occupation, label key) pairs, to check that one label holds every word of a query
     label_keys: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(set))
+    idf: dict[str, float] = field(default_factory=dict)
+    # the labels' words by length, to correct a typo in a query before looking it up
+    words_by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     longest: int = 1
 
     @classmethod
     def from_text(cls, text: str) -> Thesaurus:
         thesaurus = cls()
+        label_words: set[str] = set()
         for line in text.splitlines():
-            key, *labels = line.split("\t")
+            key, isco, *labels = line.split("\t")
             if not labels:
                 continue
             tokens = [tuple(label.split()) for label in labels]
             thesaurus.labels[key] = tokens
+            thesaurus.isco[key] = isco
             for label in tokens:
+                label_words.update(label)
                 k = key_of(label)
                 if k:
                     thesaurus.index[k].add(key)
@@ -131,6 +178,11 @@ class Thesaurus:
                     thesaurus.longest = max(thesaurus.longest, len(k))
                     for stem in k:
                         thesaurus.by_stem[stem].add(key)
+        count = max(len(thesaurus.labels), 1)
+        thesaurus.idf = {s: math.log(count / len(c)) + 1 for s, c in thesaurus.by_stem.items()}
+        for word in label_words:
+            if len(word) >= 5 and word not in STOP_WORDS:
+                thesaurus.words_by_length[len(word)].append(word)
         return thesaurus
 
     @classmethod
@@ -138,89 +190,180 @@ class Thesaurus:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             return cls.from_text(handle.read())
 
-    def expand(self, query_words: list[str], limit: int = 40) -> list[Expansion]:
-        """Synonyms for the longest spans of the query that name an occupation.
+    # --- documents ------------------------------------------------------------------------
 
-        Spans are matched on stems, longest first, never overlapping: "développeur web senior"
-        expands "développeur web" as a whole rather than "développeur" alone.
+    def tag(self, tokens: list[str]) -> list[Tag]:
+        """The occupations a text's folded words name, longest spans first, not overlapping.
+
+        Stop words inside a span are skipped ("chef de projet" is the label "chef projet"), so
+        positions refer to ``tokens`` as given.
         """
-        keys = [stems(w)[0] for w in query_words]
+        content = [(i, stems(t)[0]) for i, t in enumerate(tokens) if t not in STOP_WORDS]
+        content = [(i, k) for i, k in content if len(tokens[i]) > 1]
+        tags: list[Tag] = []
+        n = 0
+        while n < len(content):
+            for size in range(min(self.longest, LONGEST_SPAN, len(content) - n), 0, -1):
+                concepts = self.index.get(tuple(k for _, k in content[n : n + size]))
+                if concepts:
+                    if len(concepts) <= MAX_TAGS_PER_SPAN:
+                        start, end = content[n][0], content[n + size - 1][0] + 1
+                        tags.extend(Tag(c, start, end) for c in sorted(concepts))
+                    n += size
+                    break
+            else:
+                position = content[n][0]
+                tags.extend(
+                    Tag(c, position, position + 1, compound=True)
+                    for c in sorted(self._compound(tokens[position]))
+                )
+                n += 1
+        return tags
+
+    # --- queries --------------------------------------------------------------------------
+
+    def expand(self, query_words: list[str]) -> list[Expansion]:
+        """The occupations the query names.
+
+        Spans of the query that are a label name their occupations, longest first, never
+        overlapping: "développeur web senior" expands "développeur web" as a whole. A query that
+        no single label covers is also matched as a whole against labels that hold all of its
+        words ("app developer" is inside "mobile app developer") or most of them, weighing rare
+        words more ("horoscope teller" is close to "horoscope writer"); when that finds
+        something, it replaces the partial spans. A lone word that is no label may end with one
+        ("infographiste" ends with "graphiste").
+        """
+        keys = [self._known_stem(w) for w in query_words]
         expansions: list[Expansion] = []
         i = 0
         while i < len(keys):
             for size in range(min(self.longest, len(keys) - i), 0, -1):
-                span_key = tuple(keys[i : i + size])
-                concepts = self.index.get(span_key)
+                concepts = self.index.get(tuple(keys[i : i + size]))
                 if concepts:
-                    expansions.append(self._expansion((i, i + size), span_key, concepts, limit))
+                    weight = breadth(len(concepts))
+                    expansions.append(
+                        Expansion((i, i + size), dict.fromkeys(sorted(concepts), weight), "label")
+                    )
                     i += size
                     break
             else:
                 i += 1
+        whole = len(expansions) == 1 and expansions[0].span == (0, len(keys))
+        if keys and not whole:
+            approximate = self._within(keys) or self._similar(keys)
+            if approximate:
+                expansions = [approximate]
+        by_word = {e.span[0]: e for e in expansions if e.span[1] - e.span[0] == 1}
+        covered = {i for e in expansions for i in range(*e.span)}
+        for i, word in enumerate(query_words):
+            if i in covered and i not in by_word:
+                continue
+            concepts = self._compound(word)
+            if not concepts:
+                continue
+            weight = 0.8 * breadth(len(concepts))
+            if i in by_word:
+                # "infographiste" is an ESCO label of 3D animators, and ends with "graphiste":
+                # people mean both.
+                for concept in concepts:
+                    by_word[i].concepts.setdefault(concept, weight)
+            else:
+                expansions.append(
+                    Expansion((i, i + 1), dict.fromkeys(sorted(concepts), weight), "compound")
+                )
+        expansions.sort(key=lambda e: e.span)
         return expansions
 
-    def expand_within(self, query_words: list[str], limit: int = 25) -> Expansion | None:
-        """Occupations with a label that holds every word of the query, in any order.
+    def related(self, expansion: Expansion) -> dict[str, float]:
+        """ISCO groups of the named occupations: their neighbours are worth a little.
 
-        "app developer" is no ESCO label, but "mobile app developer" is: its occupation's other
-        labels, in both languages, are worth searching too. Too broad a query (a word found in
-        the labels of more than ``limit`` occupations) expands to nothing.
+        Only for a query that names few occupations precisely: the neighbours of a broad word's
+        dozens of occupations would be half the classification.
         """
-        keys = [stems(w)[0] for w in query_words if w not in STOP_WORDS and len(w) > 1]
-        if not keys:
-            return None
-        concepts = set.intersection(*(self.by_stem.get(k, set()) for k in keys))
+        if expansion.how not in ("label", "similar") or len(expansion.concepts) > RELATED_MAX:
+            return {}
+        groups: dict[str, float] = {}
+        for concept, weight in expansion.concepts.items():
+            isco = self.isco.get(concept)
+            if isco:
+                groups[isco] = max(groups.get(isco, 0.0), weight * 0.5)
+        return groups
+
+    def _known_stem(self, word: str) -> str:
+        """The word's stem, or the stem of the label word one or two typos away from it."""
+        stem = stems(word)[0]
+        if stem in self.by_stem or len(word) < 5:
+            return stem
+        k = 2 if len(word) >= 9 else 1
+        pool = [
+            w for n in range(len(word) - k, len(word) + k + 1) for w in self.words_by_length[n]
+        ]
+        found = process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=k)
+        return stems(found[0])[0] if found else stem
+
+    def _within(self, keys: list[str]) -> Expansion | None:
         wanted = set(keys)
+        pools = [self.by_stem.get(k, set()) for k in wanted]
+        concepts = set.intersection(*pools) if pools else set()
         concepts = {
             c for c in concepts if any(wanted <= set(label) for label in self.label_keys[c])
         }
-        if not concepts or len(concepts) > limit:
+        if not concepts or len(concepts) > MAX_WITHIN:
             return None
-        return self._expansion((0, len(query_words)), tuple(keys), concepts, 40)
+        weight = 0.8 * breadth(len(concepts))
+        return Expansion((0, len(keys)), dict.fromkeys(sorted(concepts), weight), "within")
 
-    def expand_compound(self, word: str, limit: int = 40) -> Expansion | None:
-        """Synonyms of the occupation a compound word ends with.
+    def _similar(self, keys: list[str]) -> Expansion | None:
+        """Occupations with a label sharing most of the query's weight (weighted Jaccard)."""
+        wanted = set(keys)
+        if len(wanted) < 2:
+            return None
+        default_idf = max(self.idf.values(), default=1.0)
+        weights = {k: self.idf.get(k, default_idf) for k in wanted}
+        total = sum(weights.values())
+        # A label must share at least half the query's weight: one of its heaviest words.
+        heavy = sorted(wanted, key=lambda k: -weights[k])
+        candidates: set[str] = set()
+        mass = 0.0
+        for k in heavy:
+            candidates |= self.by_stem.get(k, set())
+            mass += weights[k]
+            if mass >= total * MIN_SIMILARITY:
+                break
+        scored: dict[str, float] = {}
+        for concept in candidates:
+            best = 0.0
+            for label in self.label_keys[concept]:
+                other = set(label)
+                shared = sum(weights[k] for k in wanted & other)
+                if not shared:
+                    continue
+                union = total + sum(self.idf.get(k, default_idf) for k in other - wanted)
+                best = max(best, shared / union)
+            if best >= MIN_SIMILARITY:
+                scored[concept] = best
+        if not scored:
+            return None
+        top = sorted(scored, key=lambda c: (-scored[c], c))[:MAX_SIMILAR]
+        return Expansion((0, len(keys)), {c: 0.8 * scored[c] for c in top}, "similar")
 
-        "infographiste" is not an ESCO label of graphiste, but it ends with one: a search for it
-        should also find the "graphic designer" and the "designer graphique". The part itself
-        comes first among the labels.
-        """
+    def _compound(self, word: str) -> set[str]:
+        """Occupations a long word ends with: "infographiste" ends with "graphiste"."""
         if len(word) < 7:
-            return None
+            return set()
         for start in range(1, len(word)):
             part = word[start:]
             if len(part) < max(5, (len(word) + 1) // 2):
                 break
-            key = (stems(part)[0],)
-            concepts = self.index.get(key)
+            concepts = self.index.get((stems(part)[0],))
             if concepts:
-                expansion = self._expansion((0, 1), key, concepts, limit)
-                expansion.labels.insert(0, (part,))
-                return expansion
-        return None
-
-    def _expansion(
-        self, span: tuple[int, int], span_key: tuple[str, ...], concepts: set[str], limit: int
-    ) -> Expansion:
-        labels: dict[tuple[str, ...], None] = {}
-        # A broad span gets fewer labels: they weigh little and each costs the engine a phrase.
-        limit = min(limit, 40 if len(concepts) == 1 else 20 if len(concepts) <= 3 else 12)
-        # Round-robin over the occupations so one with 60 labels does not crowd out the rest.
-        pools = [self.labels[c] for c in sorted(concepts)]
-        for batch in _round_robin(pools):
-            if key_of(batch) != span_key:
-                labels.setdefault(batch, None)
-            if len(labels) >= limit:
-                break
-        return Expansion(span, list(labels), len(concepts))
+                return concepts if len(concepts) <= MAX_TAGS_PER_SPAN else set()
+        return set()
 
 
-def _round_robin(pools: list[list[tuple[str, ...]]]) -> Iterator[tuple[str, ...]]:
-    longest = max((len(p) for p in pools), default=0)
-    for i in range(longest):
-        for pool in pools:
-            if i < len(pool):
-                yield pool[i]
+def breadth(concepts: int) -> float:
+    """A span naming many occupations says less about each: "manager" names dozens."""
+    return 1.0 / (1.0 + math.log2(max(concepts, 1)))
 
 
 @lru_cache(maxsize=1)

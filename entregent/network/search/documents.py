@@ -16,12 +16,26 @@ from django.core.cache import cache
 from django.db import transaction
 
 from entregent.lib.text import index_tokens, words
+from entregent.lib.thesaurus import Thesaurus, concept_token, default_thesaurus, group_token
 from entregent.network.models import Contact, Interaction, SearchDocument, SearchTerm
 
 # Fields in the order they rank; "main" holds what a person is, "extra" what was said of them.
 MAIN_FIELDS = ("names", "headline", "job_title", "organisation", "tags")
 EXTRA_FIELDS = ("met", "notes", "interactions")
 ALL_FIELDS = MAIN_FIELDS + EXTRA_FIELDS
+# Where the words name occupations worth tagging (Mr Baker is not a baker; "interactions" are
+# many and short-lived, and scanning them all would double the cost of indexing).
+TAGGED_FIELDS = {
+    "headline": "main",
+    "job_title": "main",
+    "tags": "main",
+    "met": "extra",
+    "notes": "extra",
+}
+# The key of the tagged occupations in a document's fields: one entry per occupation named,
+# "field/occupation token/ISCO group token/first word/end word/kind" (kind "e" for a label,
+# "c" for the end of a compound word).
+CONCEPTS = "concepts"
 BATCH = 500
 # The summaries of the latest interactions are enough to find "the one I met at the fair".
 MAX_INTERACTIONS = 200
@@ -56,12 +70,31 @@ def field_texts(contact: dict[str, Any], tags: list[str], summaries: list[str]) 
     }
 
 
-def build_fields(texts: dict[str, str]) -> tuple[dict[str, str], str, str]:
-    """(folded words per field, main index text, extra index text)."""
+def build_fields(
+    texts: dict[str, str], thesaurus: Thesaurus | None = None
+) -> tuple[dict[str, str], str, str]:
+    """(folded words per field and the occupations they name, main index text, extra index
+    text)."""
+    thesaurus = thesaurus or default_thesaurus()
     fields = {name: " ".join(words(texts.get(name, ""))) for name in ALL_FIELDS}
-    main = " ".join(t for name in MAIN_FIELDS for t in index_tokens(texts.get(name, "")))
-    extra = " ".join(t for name in EXTRA_FIELDS for t in index_tokens(texts.get(name, "")))
-    return {k: v for k, v in fields.items() if v}, main, extra
+    index = {
+        "main": [t for name in MAIN_FIELDS for t in index_tokens(texts.get(name, ""))],
+        "extra": [t for name in EXTRA_FIELDS for t in index_tokens(texts.get(name, ""))],
+    }
+    entries = []
+    for name, column in TAGGED_FIELDS.items():
+        if not fields[name]:
+            continue
+        for tag in thesaurus.tag(fields[name].split()):
+            token = concept_token(tag.concept)
+            group = group_token(thesaurus.isco.get(tag.concept, "") or "0")
+            kind = "c" if tag.compound else "e"
+            entries.append(f"{name}/{token}/{group}/{tag.start}/{tag.end}/{kind}")
+            index[column] += [token, group]
+    built = {k: v for k, v in fields.items() if v}
+    if entries:
+        built[CONCEPTS] = " ".join(entries)
+    return built, " ".join(index["main"]), " ".join(index["extra"])
 
 
 _CONTACT_FIELDS = (
@@ -78,7 +111,7 @@ _CONTACT_FIELDS = (
 )
 
 
-def reindex_contacts(contact_ids: Iterable[int]) -> int:
+def reindex_contacts(contact_ids: Iterable[int], thesaurus: Thesaurus | None = None) -> int:
     """Rebuild the search documents of these contacts (any owner); returns how many were built.
 
     Contacts that no longer exist simply lose their document (by cascade).
@@ -86,7 +119,7 @@ def reindex_contacts(contact_ids: Iterable[int]) -> int:
     ids = sorted(set(contact_ids))
     built, owners = 0, set()
     for start in range(0, len(ids), BATCH):
-        count, batch_owners = _reindex_batch(ids[start : start + BATCH])
+        count, batch_owners = _reindex_batch(ids[start : start + BATCH], thesaurus)
         built += count
         owners |= batch_owners
     if owners:
@@ -96,7 +129,7 @@ def reindex_contacts(contact_ids: Iterable[int]) -> int:
     return built
 
 
-def _reindex_batch(ids: list[int]) -> tuple[int, set[int]]:
+def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, set[int]]:
     contacts = list(Contact.objects.filter(pk__in=ids).values(*_CONTACT_FIELDS))
     tags: dict[int, list[str]] = defaultdict(list)
     for contact_id, name in (
@@ -118,7 +151,7 @@ def _reindex_batch(ids: list[int]) -> tuple[int, set[int]]:
     vocabulary: dict[int, set[str]] = defaultdict(set)
     for contact in contacts:
         texts = field_texts(contact, tags[contact["pk"]], summaries[contact["pk"]])
-        fields, main, extra = build_fields(texts)
+        fields, main, extra = build_fields(texts, thesaurus)
         documents.append(
             SearchDocument(
                 contact_id=contact["pk"],
@@ -129,7 +162,9 @@ def _reindex_batch(ids: list[int]) -> tuple[int, set[int]]:
                 fields=fields,
             )
         )
-        for text in fields.values():
+        for name, text in fields.items():
+            if name == CONCEPTS:
+                continue
             vocabulary[contact["owner_id"]].update(text.split())
 
     with transaction.atomic():

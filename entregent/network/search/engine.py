@@ -42,7 +42,7 @@ from entregent.network.models import (
     SearchTerm,
 )
 from entregent.network.search import query as q
-from entregent.network.search.documents import owner_key, vocabulary_version_key
+from entregent.network.search.documents import CONCEPTS, owner_key, vocabulary_version_key
 
 if TYPE_CHECKING:
     from entregent.accounts.models import User
@@ -62,8 +62,6 @@ FIELD_WEIGHTS: dict[str, float] = {
     "notes": 0.45,
     "interactions": 0.4,
 }
-# Where the thesaurus's occupation labels mean something.
-OCCUPATION_FIELDS = frozenset({"headline", "job_title", "tags", "met", "notes", "interactions"})
 FIELD_LABELS = {
     "names": _("name"),
     "headline": _("what they do"),
@@ -294,25 +292,38 @@ def _best_term_match(fields: dict[str, list[str]], term: q.Term) -> tuple[float,
     return best, best_match
 
 
-def _label_match(
-    stem_maps: dict[str, dict[str, str]], label: tuple[str, ...], weight: float
+def _concept_entries(text: str) -> list[tuple[str, str, str, int, int, bool]]:
+    """A document's tagged occupations: (field, occupation, group, start, end, compound)."""
+    out = []
+    for entry in text.split():
+        name, concept, group, start, end, kind = entry.split("/")
+        out.append((name, concept, group, int(start), int(end), kind == "c"))
+    return out
+
+
+def _concept_match(
+    entries: list[tuple[str, str, str, int, int, bool]],
+    fields: dict[str, list[str]],
+    syn: q.Synonyms,
 ) -> tuple[float, Match | None]:
-    wanted = [stems(w)[0] for w in label if len(w) > 1]
-    if not wanted:
-        return 0.0, None
     best, best_match = 0.0, None
-    for name, by_stem in stem_maps.items():
+    for name, concept, group, start, end, compound in entries:
+        weight = syn.concepts.get(concept) or syn.groups.get(group)
+        if not weight:
+            continue
+        tokens = fields.get(name, [])
         value = FIELD_WEIGHTS.get(name, 0.3) * q.KIND_WEIGHTS["thesaurus"] * weight
-        value *= 1 + 0.1 * len(wanted) / max(len(by_stem), 1)
-        if value > best and all(w in by_stem for w in wanted):
-            best, best_match = value, Match(name, "thesaurus", {by_stem[w] for w in wanted})
+        # As for words: an occupation that is the whole field says more than one among many.
+        value *= (0.8 if compound else 1.0) * (1 + 0.1 * (end - start) / max(len(tokens), 1))
+        if value > best:
+            best, best_match = value, Match(name, "thesaurus", set(tokens[start:end]))
     return best, best_match
 
 
 def score(document_fields: dict[str, str], query: q.Query) -> tuple[float, list[Match]]:
     """A document's score for the query (0 when a group is unmatched) and what matched."""
-    fields = {name: text.split() for name, text in document_fields.items()}
-    stem_maps: dict[str, dict[str, str]] | None = None
+    fields = {name: text.split() for name, text in document_fields.items() if name != CONCEPTS}
+    entries = _concept_entries(document_fields.get(CONCEPTS, ""))
     total, matches, matched_groups = 0.0, [], 0
     for terms, syn in query.groups():
         group_score, group_matches = 0.0, []
@@ -320,19 +331,10 @@ def score(document_fields: dict[str, str], query: q.Query) -> tuple[float, list[
         if all(m for _, m in direct):
             group_score = sum(s for s, _ in direct) / len(terms)
             group_matches = [m for _, m in direct if m]
-        if syn:
-            if stem_maps is None:
-                # Thesaurus labels only count where occupations are written (Mr Baker is not
-                # a baker); each field's words by stem, built once per document.
-                stem_maps = {
-                    name: {stems(t)[0]: t for t in tokens}
-                    for name, tokens in fields.items()
-                    if name in OCCUPATION_FIELDS
-                }
-            for label in syn.labels:
-                value, match = _label_match(stem_maps, label, syn.weight)
-                if value > group_score and match:
-                    group_score, group_matches = value, [match]
+        if syn and entries:
+            value, match = _concept_match(entries, fields, syn)
+            if value > group_score and match:
+                group_score, group_matches = value, [match]
         if group_score:
             matched_groups += 1
         total += group_score * len(terms)
@@ -440,19 +442,6 @@ def prepare(
             term.parts = list(dict.fromkeys(parts))
     thesaurus = thesaurus or default_thesaurus()
     synonyms = q.expand_synonyms(words, thesaurus) if words else []
-    # A lone word that ends with an occupation is better served by expand_compound below.
-    if words and not synonyms and not (len(words) == 1 and thesaurus.expand_compound(words[0])):
-        within = thesaurus.expand_within(words)
-        if within:
-            # Found as part of a longer label: worth less than an exact label.
-            synonyms.append(q.Synonyms(0, len(words), within.labels, within.weight * 0.8))
-    covered = {i for s in synonyms for i in range(s.start, s.end)}
-    for i, word in enumerate(words):
-        compound = None if i in covered else thesaurus.expand_compound(word)
-        if compound:
-            # Found through a part of the word: worth less than the word's own synonyms.
-            synonyms.append(q.Synonyms(i, i + 1, compound.labels, compound.weight * 0.8))
-    synonyms.sort(key=lambda s: s.start)
     return q.Query(terms, synonyms, parsed, owner_key(user.pk)), words
 
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Literal
 
 from entregent.lib.text import content_words, fold, stems
-from entregent.lib.thesaurus import Thesaurus
+from entregent.lib.thesaurus import Thesaurus, concept_token, group_token
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
@@ -117,12 +117,20 @@ class Term:
 
 @dataclass
 class Synonyms:
-    """The thesaurus's other labels for a span of the query's terms."""
+    """The occupations a span of the query's terms names, as indexed tokens with weights.
+
+    ``concepts`` are the occupations themselves; ``groups`` their ISCO groups, whose other
+    occupations are neighbours worth a little ("multimedia designer" for "graphic designer").
+    """
 
     start: int
     end: int
-    labels: list[tuple[str, ...]]
-    weight: float
+    concepts: dict[str, float]
+    groups: dict[str, float] = field(default_factory=dict)
+    how: str = "label"
+
+    def tokens(self) -> list[str]:
+        return [*self.concepts, *self.groups]
 
 
 @dataclass
@@ -153,7 +161,19 @@ def build_terms(words: list[str]) -> list[Term]:
 
 
 def expand_synonyms(words: list[str], thesaurus: Thesaurus) -> list[Synonyms]:
-    return [Synonyms(e.span[0], e.span[1], e.labels, e.weight) for e in thesaurus.expand(words)]
+    out = []
+    for expansion in thesaurus.expand(words):
+        related = thesaurus.related(expansion)
+        out.append(
+            Synonyms(
+                expansion.span[0],
+                expansion.span[1],
+                {concept_token(c): w for c, w in expansion.concepts.items()},
+                {group_token(g): w for g, w in related.items()},
+                expansion.how,
+            )
+        )
+    return out
 
 
 # Rendering. Tokens come from lib.text.words(): letters and digits only, so quoting is enough.
@@ -166,23 +186,12 @@ def _fts_any(term: Term) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def _fts_label(label: tuple[str, ...]) -> str:
-    words = content_words(" ".join(label))
-    return (
-        "("
-        + " AND ".join(
-            "(" + " OR ".join(f'"{t}"' for t in dict.fromkeys([w, *stems(w)])) + ")" for w in words
-        )
-        + ")"
-    )
-
-
 def to_fts5(query: Query, any_group: bool = False) -> str:
     groups = []
     for terms, syn in query.groups():
         direct = " AND ".join(_fts_any(t) for t in terms)
-        if syn and syn.labels:
-            alternatives = [f"({direct})", *(_fts_label(label) for label in syn.labels)]
+        if syn and syn.tokens():
+            alternatives = [f"({direct})", *(f'"{t}"' for t in syn.tokens())]
             groups.append("(" + " OR ".join(alternatives) + ")")
         else:
             groups.append(f"({direct})")
@@ -197,23 +206,12 @@ def _ts_any(term: Term) -> str:
     return "(" + " | ".join(parts) + ")"
 
 
-def _ts_label(label: tuple[str, ...]) -> str:
-    words = content_words(" ".join(label))
-    return (
-        "("
-        + " & ".join("(" + " | ".join(dict.fromkeys([w, *stems(w)])) + ")" for w in words)
-        + ")"
-    )
-
-
 def to_tsquery(query: Query, any_group: bool = False) -> str:
     groups = []
     for terms, syn in query.groups():
         direct = " & ".join(_ts_any(t) for t in terms)
-        if syn and syn.labels:
-            groups.append(
-                "(" + " | ".join([f"({direct})", *(_ts_label(lb) for lb in syn.labels)]) + ")"
-            )
+        if syn and syn.tokens():
+            groups.append("(" + " | ".join([f"({direct})", *syn.tokens()]) + ")")
         else:
             groups.append(f"({direct})")
     joiner = " | " if any_group else " & "
