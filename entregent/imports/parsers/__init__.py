@@ -18,6 +18,7 @@ from typing import BinaryIO
 from entregent.imports.records import ImportFormatError, ParsedRow
 
 from . import csv, google, linkedin, outlook, vcard
+from .google import is_google_group
 from .text import csv_rows, decode, header_key, is_blank, read_all, sniff_delimiter
 
 FORMATS = ("linkedin", "google", "outlook", "vcard", "csv")
@@ -50,13 +51,11 @@ def detect_format(head: bytes, filename: str = "") -> str:
     text = decode(head)
     if text.lstrip().upper().startswith("BEGIN:VCARD"):
         return "vcard"
-    for keys in _header_candidates(text):
+    for row in _header_candidates(text):
+        keys = {header_key(name) for name in row}
         if {"first name", "last name"} <= keys and "connected on" in keys:
             return "linkedin"
-        if (
-            any(_is_google_group(key) for key in keys)
-            or {"given name", "group membership"} <= keys
-        ):
+        if any(map(is_google_group, row)) or {"given name", "group membership"} <= keys:
             return "google"
         if keys & _OUTLOOK_KEYS:
             return "outlook"
@@ -65,26 +64,20 @@ def detect_format(head: bytes, filename: str = "") -> str:
     return "csv"
 
 
-def _header_candidates(text: str) -> Iterator[set[str]]:
-    """The folded cells of the first non-blank rows: the header is among them."""
+def _header_candidates(text: str) -> Iterator[list[str]]:
+    """The first non-blank rows: the header is among them."""
     rows = csv_rows(text, sniff_delimiter(text))
     seen = 0
     try:
         for _, row in rows:
             if is_blank(row):
                 continue
-            yield {header_key(name) for name in row}
+            yield row
             seen += 1
             if seen == 8:
                 return
     except ImportFormatError:
         return
-
-
-def _is_google_group(key: str) -> bool:
-    # "e mail 1 value", "phone 2 label"; Outlook says "e mail 2 address", without a dash.
-    words = key.split()
-    return len(words) >= 3 and words[-2].isdigit() and words[-1] in ("value", "label", "type")
 
 
 def parse(

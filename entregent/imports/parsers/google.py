@@ -38,8 +38,9 @@ from .text import (
     url_point,
 )
 
-# "e mail 1 value" -> ("e mail", 1, "value") once the column name is folded.
-_GROUP = re.compile(r"(e mail|phone|address|website|organization) (\d+) (.+)")
+# "E-mail 1 - Value" -> ("E-mail", "1", "Value"). The dash sets Google apart from Outlook's
+# "E-mail 2 Type".
+_GROUP = re.compile(r"(e-mail|phone|address|website|organization) (\d+) - (.+)", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*:::\s*")
 # Google's own labels, kept in lower case like ours; a member's custom label stays as written.
 _KNOWN_LABELS = frozenset(
@@ -67,13 +68,18 @@ def parse(data: bytes | BinaryIO) -> Iterator[ParsedRow]:
             yield finish(_contact(line, row, columns, groups))
 
 
+def is_google_group(name: str) -> bool:
+    return _GROUP.fullmatch(clean(name)) is not None
+
+
 def _groups(header: list[str]) -> Groups:
     """{"phone": {1: {"label": 19, "value": 20}}, ...}; the older layout says "type"."""
     groups: Groups = {}
     for position, name in enumerate(header):
-        if match := _GROUP.fullmatch(header_key(name)):
-            part = "label" if match[3] == "type" else match[3]
-            groups.setdefault(match[1], {}).setdefault(int(match[2]), {})[part] = position
+        if match := _GROUP.fullmatch(clean(name)):
+            kind, part = header_key(match[1]), header_key(match[3])
+            part = "label" if part == "type" else part
+            groups.setdefault(kind, {}).setdefault(int(match[2]), {})[part] = position
     return groups
 
 

@@ -258,11 +258,13 @@ def _text(prop: Property, default: str, version: str) -> str:
 
 
 def _unescape(text: str, version: str) -> str:
+    # Google escapes colons too ("https\://"); a backslash before anything else is kept
+    # (a Windows path in a 2.1 note).
     def replace(match: re.Match[str]) -> str:
         char = match[1]
-        if char in "nN" and version != "2.1":
-            return "\n"
-        return char if char in ";,\\" else match[0]
+        if char in "nN":
+            return "\n" if version != "2.1" else match[0]
+        return char if char in ";,:\\" else match[0]
 
     return re.sub(r"\\(.)", replace, text, flags=re.DOTALL)
 
