@@ -9,7 +9,7 @@ name. Emails are nearly always empty: most members do not share them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from entregent.imports.records import ImportFormatError, ParsedContact, ParsedRow, RowProblem
 
@@ -45,39 +45,45 @@ CURRENT_LAYOUT = [
 _MAX_PREAMBLE = 10
 
 
+class Header(NamedTuple):
+    line: int
+    columns: Columns
+    # True when the names were unknown and the columns are read in `CURRENT_LAYOUT` order.
+    by_position: bool = False
+    # A header-less file's first row, which is data.
+    first_row: list[str] | None = None
+
+
 def parse(data: bytes | BinaryIO) -> Iterator[ParsedRow]:
     text = decode(read_all(data))
     rows = csv_rows(text, sniff_delimiter(text))
-    header_line, columns, first_data = _find_header(rows)
-    if first_data is not None:
+    header = _find_header(rows)
+    if header.by_position:
         yield RowProblem(
-            header_line,
+            header.line,
             "The column names are not LinkedIn's: the columns were read in the order of "
             f"LinkedIn's export ({', '.join(CURRENT_LAYOUT)}). Check the preview.",
             "warning",
         )
-        yield _row(first_data[0], first_data[1], columns)
+    if header.first_row is not None:
+        yield _row(header.line, header.first_row, header.columns)
     for line, row in rows:
         if not is_blank(row):
-            yield _row(line, row, columns)
+            yield _row(line, row, header.columns)
 
 
-def _find_header(
-    rows: Iterator[tuple[int, list[str]]],
-) -> tuple[int, Columns, tuple[int, list[str]] | None]:
-    """The header's line and columns, and a first data row when the header was not found by
-    name but guessed from a row as wide as the current layout."""
+def _find_header(rows: Iterator[tuple[int, list[str]]]) -> Header:
     seen = 0
     for line, row in rows:
         if is_blank(row):
             continue
         keys = {header_key(name) for name in row}
         if {"first name", "last name"} <= keys and keys & {"connected on", "company", "position"}:
-            return line, Columns(row), None
+            return Header(line, Columns(row))
         if _width(row) == len(CURRENT_LAYOUT):
             # A renamed header or a header-less file: a data row ends with a date.
-            data = (line, row) if parse_date(row[6]) else None
-            return line, Columns(CURRENT_LAYOUT), data
+            first_row = row if parse_date(row[6]) else None
+            return Header(line, Columns(CURRENT_LAYOUT), by_position=True, first_row=first_row)
         seen += 1
         if seen >= _MAX_PREAMBLE:
             break
