@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -90,14 +91,17 @@ REASONS = (
 # Decisive keys: a pair sharing one scores 1.0 and is merged on import without review.
 EXACT = frozenset(("same-email", "same-phone", "same-linkedin"))
 
-# The model's prior: log2 of the odds that two records of one member, taken at random among
-# the compared pairs, are one person. About 1 in 10,000: a few hundred duplicates among a few
-# thousand contacts. A pair needs some 13 bits of evidence to reach even odds, which a full
-# name alone (given + family, ~17 bits when both are rare) gives, and a shared family name
-# alone (<= 10 bits) does not.
-PRIOR_BITS = -13.0
-# Pairs at or above go to the member's review page. Set on FEBRL1 and FEBRL2 (see
-# bench/dedupe.py), FEBRL3 and FEBRL4 being held out.
+# The prior: the odds that two records of a list, taken at random, are one person. Imports
+# from several sources bring most people two or three times: about DUPLICATES_PER_RECORD true
+# pairs per record, so odds of 2 * DUPLICATES_PER_RECORD / (n - 1) for a list of n. Lists
+# shorter than _PRIOR_MIN_LIST are taken as that long: in a list of five, not everything is a
+# duplicate. That is 2^-11 for a few thousand contacts: a full name alone (given + family,
+# some 17 bits when both are rare) then reaches the review threshold, a shared family name
+# alone (at most 10 bits) does not; in a list of 100,000, evidence must be 2^-16.6 strong.
+DUPLICATES_PER_RECORD = 0.5
+_PRIOR_MIN_LIST = 2000
+# Pairs at or above go to the member's review page ("predicted match" in bench/dedupe.py).
+# Chosen on FEBRL1 and FEBRL2; FEBRL3 and FEBRL4 are held out.
 REVIEW_THRESHOLD = 0.5
 # A fuzzy score never reaches 1.0, which is kept for EXACT keys.
 FUZZY_CEILING = 0.999
@@ -237,8 +241,14 @@ _DIGITS = re.compile(r"\d+")
 _LOCAL_SPLIT = re.compile(r"[._\-]+")
 
 
+def _fold(text: str) -> str:
+    # Most names and addresses are plain ASCII, for which folding is lower-casing; this is
+    # the hot path of preparing 100,000 records.
+    return text.lower() if text.isascii() else fold(text)
+
+
 def _tokens(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    return _WORD.findall(_fold(text))
 
 
 _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnraeiouyhw", "11112222222233455600000000")
@@ -262,51 +272,55 @@ def soundex(word: str) -> str:
     return "".join(out)[:4].ljust(4, "0")
 
 
-# Comparison outcomes.
+# Comparison outcomes, best first.
 _EXACT, _NICK, _INITIAL, _PARTIAL, _TYPO, _CLOSE, _DIFF, _MISSING = range(8)
 
 
-@dataclass(frozen=True, slots=True)
 class _Name:
-    """A given or family name, folded and pre-digested for fast comparison."""
+    """A given or family name, folded and digested once; equal names share one instance."""
 
-    tokens: tuple[str, ...]
-    joined: str  # "jeanpierre" for "Jean-Pierre"
-    first: str
-    initials: str
-    is_initial: bool  # "J.", "J. P.", "JP"
-    nick: frozenset[int]
+    __slots__ = ("first", "index", "initials", "is_initial", "joined", "nick", "tokens")
 
-    @classmethod
-    def of(cls, tokens: list[str]) -> _Name | None:
+    def __init__(self, tokens: tuple[str, ...], index: int) -> None:
+        self.tokens = tokens
+        self.index = index  # its number in the list's name table, for comparison caches
+        self.joined = "".join(tokens)  # "jeanpierre" for "Jean-Pierre"
+        self.first = tokens[0]
+        self.is_initial = all(len(t) == 1 for t in tokens) or (
+            len(tokens) == 1 and len(self.joined) == 2 and not (set(self.joined) & _VOWELS)
+        )  # "J.", "J. P.", "JP"
+        self.initials = self.joined if self.is_initial else "".join(t[0] for t in tokens)
+        self.nick = NICKNAMES.get(self.joined, frozenset()) | NICKNAMES.get(
+            self.first, frozenset()
+        )
+
+
+class _NameTable:
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, ...], _Name] = {}
+
+    def get(self, tokens: list[str]) -> _Name | None:
         if not tokens:
             return None
-        joined = "".join(tokens)
-        initials = "".join(t[0] for t in tokens)
-        is_initial = all(len(t) == 1 for t in tokens) or (
-            len(tokens) == 1 and len(joined) == 2 and not (set(joined) & _VOWELS)
-        )
-        if is_initial:
-            initials = joined
-        nick = NICKNAMES.get(joined, frozenset()) | NICKNAMES.get(tokens[0], frozenset())
-        return cls(tuple(tokens), joined, tokens[0], initials, is_initial, nick)
+        key = tuple(tokens)
+        name = self.names.get(key)
+        if name is None:
+            name = self.names[key] = _Name(key, len(self.names))
+        return name
 
 
 def _similar(x: str, y: str) -> int:
     """_TYPO, _CLOSE or _DIFF for two different strings."""
     shorter = min(len(x), len(y))
-    if shorter >= 3:
+    if shorter >= 4:
+        # One edit (two in a long name), a transposition counting as one.
         distance = OSA.distance(x, y, score_cutoff=2)
-        if distance <= 1 and shorter >= 4:
-            return _TYPO
-        if distance <= 2 and shorter >= 7:
+        if distance <= 1 or (distance == 2 and shorter >= 7):
             return _TYPO
     jw = JaroWinkler.normalized_similarity(x, y)
     if jw >= 0.92:
         return _TYPO
-    if jw >= 0.85:
-        return _CLOSE
-    return _DIFF
+    return _CLOSE if jw >= 0.85 else _DIFF
 
 
 def _compare_given(x: _Name, y: _Name) -> int:
@@ -314,11 +328,11 @@ def _compare_given(x: _Name, y: _Name) -> int:
         shorter, longer = sorted((x.initials, y.initials), key=len)
         return _INITIAL if longer.startswith(shorter) else _DIFF
     if x.joined == y.joined or x.first == y.first:
-        return _EXACT
+        return _EXACT  # "Jean" and "Jean Paul": a middle name on one side only
     if x.nick & y.nick:
         return _NICK
     level = _similar(x.joined, y.joined)
-    if level != _TYPO and (x.first != x.joined or y.first != y.joined):
+    if level != _TYPO and (len(x.tokens) > 1 or len(y.tokens) > 1):
         level = min(level, _similar(x.first, y.first))
     return level
 
@@ -328,10 +342,11 @@ def _compare_family(x: _Name, y: _Name) -> int:
         return _EXACT
     if x.is_initial or y.is_initial:
         return _INITIAL if x.joined[0] == y.joined[0] else _DIFF
-    xs = {t for t in x.tokens if t not in _PARTICLES}
-    ys = {t for t in y.tokens if t not in _PARTICLES}
-    if xs and ys and (xs <= ys or ys <= xs):
-        return _PARTIAL  # "Garcia" and "Garcia Lopez", "Fontaine" and "de la Fontaine"
+    if len(x.tokens) > 1 or len(y.tokens) > 1:
+        xs = {t for t in x.tokens if t not in _PARTICLES}
+        ys = {t for t in y.tokens if t not in _PARTICLES}
+        if xs and ys and (xs <= ys or ys <= xs):
+            return _PARTIAL  # "Garcia" and "Garcia Lopez", "Fontaine" and "de la Fontaine"
     return _similar(x.joined, y.joined)
 
 
@@ -340,13 +355,14 @@ _W_GIVEN = {
     # _EXACT: m 0.86, u the given name's frequency (see _Scorer.u), at least _U_GIVEN.
     _NICK: 5.3,  # m 0.04 (Bob on the phone, Robert on LinkedIn), u 0.001
     _INITIAL: 3.8,  # m 0.95, u 1/15: one side gives only an initial, and it agrees
-    _PARTIAL: 4.1,  # m 0.07, u 0.004: "Jean-Pierre" and "Jean Pierre" or "Pierre"
+    _PARTIAL: 4.1,
     _TYPO: 4.1,  # m 0.07, u 0.004
     _CLOSE: 0.0,  # m 0.02, u 0.02: a distant spelling says nothing either way
     _DIFF: -4.6,  # m 0.04 (a middle name used, a mistake), u 0.97
 }
 _W_FAMILY = {
     # _EXACT: m 0.86, u the family name's frequency, at least _U_FAMILY.
+    _NICK: 0.0,
     _INITIAL: 3.8,
     _PARTIAL: 4.9,  # m 0.03, u 0.001: a compound or a dropped particle
     _TYPO: 4.9,  # m 0.06, u 0.002
@@ -357,72 +373,126 @@ _M_NAME = 0.86
 _U_GIVEN = 0.003
 _U_FAMILY = 0.001
 
-# Birthday: the full date agreeing (m 0.9, u 1/(365 * 70), capped: dates are mistyped too),
-# day and month only (year unknown on one side, u 1/365), one component or digit off
-# (m 0.05, u 0.003), disagreeing (m 0.05, u 0.99).
+# Birthday. The full date: m 0.9, u 1/(365 * 70), capped because dates are mistyped too. Day
+# and month (a year unknown): u 1/365. One digit off or two swapped, day and month swapped:
+# m 0.05, u 0.003. Different: m 0.05, u 0.99.
 _W_BIRTHDAY_FULL = 13.0
 _W_BIRTHDAY_DAY_MONTH = 8.4
 _W_BIRTHDAY_NEAR = 4.0
 _W_BIRTHDAY_DIFF = -4.3
 
-# Address, one group because its parts are not independent (a postcode implies a city).
-# Same street and number: m 0.6 (people move), u 0.0002. Same locality only: the postcode's
-# and city's frequencies. Nothing in common though both are known: m 0.15 (a move), u 0.98.
+# Address, one comparison because its parts are not independent (a postcode implies a city).
+# Same street and number: m 0.6 (people move), u 0.0002. Same locality: m 0.7, u the
+# postcode's or city's frequency. Nothing in common though both are known: m 0.15 (a move),
+# u 0.98.
 _W_ADDRESS = 11.5
-_W_STREET_ONLY = 4.0  # the street but not the number, or the number and a similar street
+_W_STREET = 4.0  # the street without the number, or the number alone, on top of the locality
 _M_LOCALITY = 0.7
 _U_POSTCODE = 0.002
 _U_CITY = 0.003
 _W_ADDRESS_DIFF = -2.7
 
-# Organisation: m 0.5 (people change jobs between the sources), u its frequency in the list,
-# at least 0.005; different: m 0.5, u 0.99.
+# Organisation: m 0.5 (people change jobs between the sources), u its frequency, at least
+# 0.005; different: m 0.5, u 0.99.
 _M_ORGANISATION = 0.5
 _U_ORGANISATION = 0.005
 _W_ORGANISATION_DIFF = -1.0
 
-# Emails, phones, profiles that differ: people have several (m 0.6), except LinkedIn (one
-# profile each, m 0.02).
+# Emails, phones and profiles that differ: people have several (m 0.6), except LinkedIn
+# profiles (one each, m 0.02).
 _W_EMAIL_SAME_LOCAL = 10.0  # jean.dupont@gmail and jean.dupont@acme: m 0.25, u 0.0002
 _W_EMAIL_SIMILAR = 6.6  # jdupont@ and jean.dupont@: m 0.1, u 0.001
 _W_EMAIL_DIFF = -0.7
 _W_PHONE_DIFF = -0.7
 _W_LINKEDIN_DIFF = -5.6
-# A shared email or phone when the given names disagree: a family mailbox, a landline, a
+# A shared email or phone between two given names: a family mailbox, a landline, a
 # switchboard. Strong evidence still, short of decisive.
 _W_SHARED_EMAIL = 10.0
 _W_SHARED_PHONE = 6.0
 
-# When two given names disagree, a shared place (address, organisation) is what relatives and
-# colleagues have in common; it then counts this much of its weight.
-_PLACE_DISCOUNT = 0.3
+# Between two given names that disagree, a shared place (address, organisation) is what
+# relatives and colleagues have in common: it counts a quarter, and at most 3 bits.
+_PLACE_DISCOUNT = 0.25
+_PLACE_CAP = 3.0
 
 
-@dataclass(slots=True)
 class _Prepared:
     """A record folded once, with everything comparisons and blocking need."""
 
-    record: Record
-    given: _Name | None
-    family: _Name | None
-    organisation: str
-    emails: frozenset[str]
-    locals: frozenset[str]  # plain local parts, dots and +tags removed, generic ones dropped
-    local_forms: frozenset[str]  # jdupont and jeandupont from jean.dupont@
-    name_forms: frozenset[str]  # the same from the name, for blocking only
-    phones: frozenset[str]
-    linkedin: frozenset[str]
-    postcode: str
-    city: str
-    street: str  # distinctive street words, sorted
-    numbers: frozenset[str]
-    birthday: Birthday | None
-    sort_keys: tuple[str, ...] = ()
+    __slots__ = (
+        "birthday",
+        "city",
+        "emails",
+        "family",
+        "given",
+        "id",
+        "linkedin",
+        "local_forms",
+        "locals",
+        "name_forms",
+        "numbers",
+        "organisation",
+        "phones",
+        "postcode",
+        "sort_key",
+        "street",
+    )
+
+    def __init__(self, record: Record, names: _NameTable) -> None:
+        self.id = record.id
+        given_tokens = _tokens(record.given_name)
+        family_tokens = _tokens(record.family_name)
+        if not given_tokens and not family_tokens and record.display_name:
+            display = record.display_name
+            if "," in display:  # "Dupont, Jean"
+                family_part, _, given_part = display.partition(",")
+                given_tokens, family_tokens = _tokens(given_part), _tokens(family_part)
+            else:
+                given_tokens, family_tokens = _split_display(_tokens(display))
+        self.emails = frozenset(e.strip() for e in record.emails if "@" in e)
+        plain, forms, splits = _local_parts(self.emails)
+        if not given_tokens and not family_tokens:
+            # A card with only jean.dupont@...: the address names its owner.
+            for parts in splits:
+                if len(parts) == 2 and all(p.isalpha() and len(p) > 1 for p in parts):
+                    given_tokens, family_tokens = [parts[0]], [parts[1]]
+                    break
+        self.given = given = names.get(given_tokens)
+        self.family = family = names.get(family_tokens)
+        self.locals = frozenset(plain)  # local parts, dots and +tags removed, generic ones not
+        self.local_forms = frozenset(forms)  # jdupont and jeandupont from jean.dupont@
+        # What this person's address would likely be, to meet a card that has only that.
+        self.name_forms: frozenset[str] = frozenset()
+        if given is not None and family is not None:
+            self.name_forms = frozenset(
+                (given.first[0] + family.joined, given.first + family.joined)
+            )
+        self.sort_key = " ".join(n.joined for n in (family, given) if n is not None)
+        self.phones = frozenset(k for k in map(_phone_key, record.phones) if k)
+        self.linkedin = frozenset(k for k in map(_linkedin_key, record.linkedin) if k)
+        self.organisation = " ".join(
+            t for t in _tokens(record.organisation) if t not in _LEGAL_FORMS
+        )
+        self.postcode = "".join(_tokens(record.postcode))
+        city_tokens = _tokens(record.city)
+        self.city = " ".join(city_tokens)
+        # The street is what the address says beyond its postcode and city.
+        skip = set(city_tokens)
+        skip.add(self.postcode)
+        address = _tokens(record.address)
+        self.numbers = frozenset(t for t in address if t.isdigit() and t not in skip)
+        self.street = " ".join(
+            t
+            for t in address
+            if t not in skip and not t.isdigit() and t not in _STREET_WORDS and t not in _PARTICLES
+        )
+        birthday = record.birthday
+        self.birthday = birthday if birthday and any(x is not None for x in birthday) else None
 
 
 def _phone_key(phone: str) -> str:
     """The last nine digits: "+33 6 12 34 56 78" and "06 12 34 56 78" agree."""
-    digits = "".join(_DIGITS.findall(phone))
+    digits = "".join(c for c in phone if c.isdigit())
     return digits[-9:] if len(digits) >= 6 else ""
 
 
@@ -441,7 +511,7 @@ def _local_parts(emails: Iterable[str]) -> tuple[set[str], set[str], list[list[s
         local = email.split("@")[0].split("+")[0]
         if local in _GENERIC_LOCAL_PARTS:
             continue
-        parts = [fold(p) for p in _LOCAL_SPLIT.split(local) if p]
+        parts = [_fold(p) for p in _LOCAL_SPLIT.split(local) if p]
         joined = "".join(parts)
         if len(joined) < 4 or not any(c.isalpha() for c in joined):
             continue
@@ -463,281 +533,233 @@ def _split_display(tokens: list[str]) -> tuple[list[str], list[str]]:
     return tokens[:start], tokens[start:]
 
 
-def _prepare(record: Record) -> _Prepared:
-    given_tokens = _tokens(record.given_name)
-    family_tokens = _tokens(record.family_name)
-    if not given_tokens and not family_tokens and record.display_name:
-        display = record.display_name
-        if "," in display:  # "Dupont, Jean"
-            family_part, _, given_part = display.partition(",")
-            given_tokens, family_tokens = _tokens(given_part), _tokens(family_part)
-        else:
-            given_tokens, family_tokens = _split_display(_tokens(display))
-    plain, forms, splits = _local_parts(record.emails)
-    if not given_tokens and not family_tokens:
-        # A card with only jean.dupont@...: the address names its owner.
-        for parts in splits:
-            if len(parts) == 2 and all(p.isalpha() and len(p) > 1 for p in parts):
-                given_tokens, family_tokens = [parts[0]], [parts[1]]
-                break
-    given = _Name.of(given_tokens)
-    family = _Name.of(family_tokens)
-    # What this person's address would likely start with, to meet a card that has only that.
-    name_forms = set()
-    if given is not None and family is not None:
-        name_forms = {given.first[0] + family.joined, given.first + family.joined}
-
-    organisation = " ".join(t for t in _tokens(record.organisation) if t not in _LEGAL_FORMS)
-    postcode = "".join(_tokens(record.postcode))
-    city_tokens = _tokens(record.city)
-    city = " ".join(city_tokens)
-    address_tokens = _tokens(record.address)
-    # The street is what the address says beyond its postcode and city.
-    skip = set(city_tokens) | {postcode}
-    numbers = frozenset(t for t in address_tokens if t.isdigit() and t not in skip)
-    street_words = sorted(
-        t
-        for t in address_tokens
-        if t not in skip and not t.isdigit() and t not in _STREET_WORDS and t not in _PARTICLES
-    )
-    sort_keys: tuple[str, ...] = ()
-    if given is not None or family is not None:
-        g = given.joined if given else ""
-        f = family.joined if family else ""
-        sort_keys = (f + " " + g, g + " " + f) if g and f else (f or g,)
-    return _Prepared(
-        record=record,
-        given=given,
-        family=family,
-        organisation=organisation,
-        emails=frozenset(e.strip() for e in record.emails if "@" in e),
-        locals=frozenset(plain),
-        local_forms=frozenset(forms),
-        name_forms=frozenset(name_forms),
-        phones=frozenset(k for k in map(_phone_key, record.phones) if k),
-        linkedin=frozenset(k for k in map(_linkedin_key, record.linkedin) if k),
-        postcode=postcode,
-        city=city,
-        street=" ".join(street_words),
-        numbers=numbers,
-        birthday=record.birthday if record.birthday and any(record.birthday) else None,
-        sort_keys=sort_keys,
-    )
-
-
 # Blocking ------------------------------------------------------------------------------------
 
 
-def _blocking_keys(p: _Prepared) -> Iterator[str]:
+def _nickname_initials(name: _Name) -> set[str]:
+    initials = {name.initials[0]}
+    for group in name.nick:
+        # Bob and Robert Smith meet on "s530 r": a nickname also gives its full names' initials.
+        initials.update(_GROUP_INITIALS[group])
+    return initials
+
+
+_GROUP_INITIALS: dict[int, set[str]] = defaultdict(set)
+for _name, _groups in NICKNAMES.items():
+    for _group in _groups:
+        _GROUP_INITIALS[_group].add(_name[0])
+
+
+def _blocking_keys(p: _Prepared) -> set[str]:
+    keys: set[str] = set()
     given, family = p.given, p.family
-    given_initials = {given.initials[0]} if given else set()
-    if given:
-        for group in given.nick:
-            # Bob and Robert Smith share "s530 r": the nickname's full names give initials.
-            given_initials.update(n[0] for n, g in NICKNAMES.items() if group in g)
-    names = [n for n in (given, family) if n is not None]
-    # A phonetic code of one name with the initial of the other, both ways round, so that a
-    # typo in either name, or given and family swapped, still shares a key.
+    # A phonetic code of one name with the initial of the other, both ways round: a typo in
+    # either name, or given and family swapped, still leaves a key in common.
     if given and family:
-        for initial in given_initials:
-            yield f"n {soundex(family.joined)} {initial}"
+        family_code = soundex(family.joined)
+        for initial in _nickname_initials(given):
+            keys.add(f"n {family_code} {initial}")
         if not given.is_initial:
-            yield f"n {soundex(given.joined)} {family.joined[0]}"
-    for name in names:
+            keys.add(f"n {soundex(given.joined)} {family.joined[0]}")
+    for name in (given, family):
+        if name is None:
+            continue
+        code = soundex(name.joined)
         if p.postcode:
-            yield f"np {soundex(name.joined)} {p.postcode}"
+            keys.add(f"np {code} {p.postcode}")
         if p.city:
-            yield f"nc {soundex(name.joined)} {p.city}"
+            keys.add(f"nc {code} {p.city}")
         if p.birthday:
-            yield f"nb {name.joined[:2]} {p.birthday[1]} {p.birthday[2]}"
-        if p.organisation:
-            yield f"no {soundex(name.joined)} {p.organisation}"
-    if p.birthday and all(p.birthday):
-        yield "b {} {} {}".format(*p.birthday)
-    if p.postcode and p.numbers:
-        for number in p.numbers:
-            yield f"a {p.postcode} {number}"
+            keys.add(f"nb {name.joined[:2]} {p.birthday[1]} {p.birthday[2]}")
+    main = family or given
+    if p.organisation and main:
+        keys.add(f"no {soundex(main.joined)} {p.organisation}")
+    if p.birthday and all(x is not None for x in p.birthday):
+        keys.add("b {} {} {}".format(*p.birthday))
     if p.street:
-        first_word = p.street.split()[0]
+        first_word = p.street.split(" ", 1)[0]
         for number in p.numbers:
-            yield f"s {first_word} {number}"
+            keys.add(f"s {first_word} {number}")
         if p.postcode:
-            yield f"sp {first_word} {p.postcode}"
-    for email in p.emails:
-        yield "e " + email
-    for local in p.locals | p.local_forms | p.name_forms:
-        yield "el " + local
-    for phone in p.phones:
-        yield "p " + phone
-    for url in p.linkedin:
-        yield "l " + url
+            keys.add(f"sp {first_word} {p.postcode}")
+    if p.postcode:
+        for number in p.numbers:
+            keys.add(f"a {p.postcode} {number}")
+    keys.update("e " + email for email in p.emails)
+    keys.update("el " + local for local in p.locals | p.local_forms | p.name_forms)
+    keys.update("p " + phone for phone in p.phones)
+    keys.update("l " + url for url in p.linkedin)
+    return keys
 
 
-def _sorted_neighbourhood(keyed: list[tuple[str, int]], window: int) -> Iterator[tuple[int, int]]:
-    keyed.sort()
-    for i, (_, x) in enumerate(keyed):
-        for _, y in keyed[i + 1 : i + window]:
-            if x != y:
-                yield (x, y) if x < y else (y, x)
-
-
-def candidate_pairs(prepared: list[_Prepared]) -> set[tuple[int, int]]:
-    """Index pairs (into `prepared`) worth scoring: the union of every key's block."""
+def _candidate_pairs(prepared: list[_Prepared]) -> set[int]:
+    """Pairs of positions in `prepared` worth scoring, each as x * len(prepared) + y, x < y."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, p in enumerate(prepared):
-        for key in set(_blocking_keys(p)):
+        for key in _blocking_keys(p):
             blocks[key].append(index)
-    pairs: set[tuple[int, int]] = set()
+    n = len(prepared)
+    pairs: set[int] = set()
     for members in blocks.values():
-        if len(members) < 2:
+        size = len(members)
+        if size < 2:
             continue
-        if len(members) <= MAX_BLOCK:
+        if size <= MAX_BLOCK:
             for i, x in enumerate(members):
-                for y in members[i + 1 :]:
-                    pairs.add((x, y))
+                base = x * n
+                pairs.update(base + y for y in members[i + 1 :])
         else:
-            keyed = [
-                (prepared[m].sort_keys[0] if prepared[m].sort_keys else "", m) for m in members
-            ]
-            pairs.update(_sorted_neighbourhood(keyed, WINDOW))
-    # Neighbours by full name, family first and given first (which also meets a swapped
-    # name), for records whose every other key differs.
-    keyed = [(key, index) for index, p in enumerate(prepared) for key in p.sort_keys]
-    pairs.update(_sorted_neighbourhood(keyed, WINDOW))
+            # Every "Martin J." in Paris: neighbours in name order only.
+            members = sorted(members, key=lambda m: prepared[m].sort_key)
+            for i, x in enumerate(members):
+                for y in members[i + 1 : i + WINDOW]:
+                    pairs.add(x * n + y if x < y else y * n + x)
     return pairs
 
 
 # Scoring -------------------------------------------------------------------------------------
 
 
+def _digits(date: Birthday) -> str:
+    year, month, day = (x or 0 for x in date)
+    return f"{year:04d}{month:02d}{day:02d}"
+
+
 def _bits(m: float, u: float) -> float:
     return math.log2(m / u)
+
+
+def prior_bits(size: int) -> float:
+    """log2 of the prior odds that two records of a list of `size` are one person."""
+    return math.log2(2 * DUPLICATES_PER_RECORD / (max(size, _PRIOR_MIN_LIST) - 1))
 
 
 class _Scorer:
     """Scores pairs of one member's records, knowing how common each value is in the list."""
 
-    def __init__(self, prepared: list[_Prepared]) -> None:
+    def __init__(self, prepared: list[_Prepared], names: _NameTable) -> None:
+        self.prior = prior_bits(len(prepared))
         self.size = max(len(prepared), _TF_MIN_LIST)
-        self.given_counts: Counter[str] = Counter()
-        self.family_counts: Counter[str] = Counter()
-        self.postcode_counts: Counter[str] = Counter()
-        self.city_counts: Counter[str] = Counter()
-        self.organisation_counts: Counter[str] = Counter()
+        self.stride = len(names.names) + 1
+        given_counts: Counter[str] = Counter()
+        family_counts: Counter[str] = Counter()
+        postcodes: Counter[str] = Counter()
+        cities: Counter[str] = Counter()
+        organisations: Counter[str] = Counter()
         for p in prepared:
             if p.given and not p.given.is_initial:
-                self.given_counts[p.given.first] += 1
+                given_counts[p.given.first] += 1
             if p.family and not p.family.is_initial:
-                self.family_counts[p.family.joined] += 1
-            if p.postcode:
-                self.postcode_counts[p.postcode] += 1
-            if p.city:
-                self.city_counts[p.city] += 1
-            if p.organisation:
-                self.organisation_counts[p.organisation] += 1
+                family_counts[p.family.joined] += 1
+            postcodes[p.postcode] += 1
+            cities[p.city] += 1
+            organisations[p.organisation] += 1
+        self.given_counts = given_counts
+        self.family_counts = family_counts
+        self.postcodes = postcodes
+        self.cities = cities
+        self.organisations = organisations
+        # Outcomes of name comparisons, by (name, name) index: common names meet again and
+        # again in big lists.
+        self.cache: dict[tuple[int, int, int], tuple[float, int]] = {}
 
     def u(self, counts: Counter[str], value: str, floor: float) -> float:
         # Both compared records hold the value: the others tell how common it is.
         return max(floor, (counts[value] - 2) / self.size)
 
-    def given_bits(self, x: _Name, y: _Name) -> tuple[float, int]:
-        level = _compare_given(x, y)
-        if level == _EXACT:
-            u = max(
-                self.u(self.given_counts, x.first, _U_GIVEN),
-                self.u(self.family_counts, x.joined, _U_GIVEN),
-            )
-            return _bits(_M_NAME, u), level
-        return _W_GIVEN[level], level
+    def name_bits(self, x: _Name, y: _Name, as_given: bool) -> tuple[float, int]:
+        key = (x.index, y.index, as_given)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        if as_given:
+            level = _compare_given(x, y)
+            if level == _EXACT:
+                u = max(
+                    self.u(self.given_counts, x.first, _U_GIVEN),
+                    self.u(self.family_counts, x.joined, _U_GIVEN),
+                )
+                result = (_bits(_M_NAME, u), level)
+            else:
+                result = (_W_GIVEN[level], level)
+        else:
+            level = _compare_family(x, y)
+            if level == _EXACT:
+                u = max(
+                    self.u(self.family_counts, x.joined, _U_FAMILY),
+                    self.u(self.given_counts, x.first, _U_FAMILY),
+                )
+                result = (_bits(_M_NAME, u), level)
+            else:
+                result = (_W_FAMILY[level], level)
+        self.cache[key] = result
+        return result
 
-    def family_bits(self, x: _Name, y: _Name) -> tuple[float, int]:
-        level = _compare_family(x, y)
-        if level == _EXACT:
-            u = max(
-                self.u(self.family_counts, x.joined, _U_FAMILY),
-                self.u(self.given_counts, x.first, _U_FAMILY),
-            )
-            return _bits(_M_NAME, u), level
-        return _W_FAMILY[level], level
-
-    def names(self, a: _Prepared, b: _Prepared) -> tuple[float, int, list[str]]:
-        """Bits, the given names' outcome, and reasons."""
-        options: list[tuple[float, int, int, bool]] = []  # bits, given level, family level, swap
+    def names(self, a: _Prepared, b: _Prepared) -> tuple[float, int, int, bool]:
+        """Bits, the given and family outcomes, and whether the names were swapped."""
         ag, af, bg, bf = a.given, a.family, b.given, b.family
         if ag and af and bg and bf:
-            g, gl = self.given_bits(ag, bg)
-            f, fl = self.family_bits(af, bf)
-            options.append((g + f, gl, fl, False))
-            if gl != _EXACT or fl != _EXACT:
-                g, gl = self.given_bits(ag, bf)
-                f, fl = self.family_bits(af, bg)
-                options.append((g + f, gl, fl, True))
-        else:
-            # One side has a single name: compare it with whichever of the other's it matches.
-            for x, y, swapped in (
-                (ag, bg, False),
-                (af, bf, False),
-                (ag, bf, True),
-                (af, bg, True),
-            ):
-                if x is None or y is None:
-                    continue
-                if x is ag:
-                    g, gl = self.given_bits(x, y)
-                    options.append((g, gl, _MISSING, swapped))
-                else:
-                    f, fl = self.family_bits(x, y)
-                    options.append((f, _MISSING, fl, swapped))
-        if not options:
-            return 0.0, _MISSING, []
-        bits, gl, fl, swapped = max(options, key=lambda o: o[0])
-        reasons: list[str] = []
-        if gl == _EXACT and fl == _EXACT:
-            reasons.append("same-name")
-        elif {gl, fl} & {_EXACT, _TYPO, _PARTIAL} and bits > 0:
-            reasons.append("similar-name")
-        if swapped and bits > 0:
-            reasons.append("transposed-name")
-        if gl == _NICK:
-            reasons.append("nickname")
-        if _INITIAL in (gl, fl) and bits > 0:
-            reasons.append("initial")
-        return bits, gl, reasons
+            g, gl = self.name_bits(ag, bg, True)
+            f, fl = self.name_bits(af, bf, False)
+            if gl >= _CLOSE or fl >= _CLOSE:
+                # "DUPONT Jean" read the wrong way round.
+                sg, sgl = self.name_bits(ag, bf, True)
+                sf, sfl = self.name_bits(af, bg, False)
+                if sg + sf > g + f:
+                    return sg + sf, sgl, sfl, True
+            return g + f, gl, fl, False
+        # A side with one name: compare it with whichever of the other's it matches.
+        best = (0.0, _MISSING, _MISSING, False)
+        found = False
+        for x, y, as_given, swapped in (
+            (ag, bg, True, False),
+            (af, bf, False, False),
+            (ag, bf, True, True),
+            (af, bg, False, True),
+        ):
+            if x is None or y is None:
+                continue
+            bits, level = self.name_bits(x, y, as_given)
+            if not found or bits > best[0]:
+                found = True
+                best = (
+                    (bits, level, _MISSING, swapped)
+                    if as_given
+                    else (bits, _MISSING, level, swapped)
+                )
+        return best
 
     def birthday(self, a: Birthday, b: Birthday) -> float:
+        if None not in a and None not in b:
+            if a == b:
+                return _W_BIRTHDAY_FULL
+            # One digit mistyped or two swapped, or day and month swapped.
+            near = OSA.distance(_digits(a), _digits(b)) <= 1
+            if near or (a[0], a[1], a[2]) == (b[0], b[2], b[1]):
+                return _W_BIRTHDAY_NEAR
+            return _W_BIRTHDAY_DIFF
         shared = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
         if not shared:
             return 0.0
-        differing = sum(x != y for x, y in shared)
-        if differing == 0:
-            if a[1] is None or b[1] is None or a[2] is None or b[2] is None:
-                return 4.0 if len(shared) == 1 else _W_BIRTHDAY_DAY_MONTH
-            return _W_BIRTHDAY_FULL if len(shared) == 3 else _W_BIRTHDAY_DAY_MONTH
-        if len(shared) == 3:
-            (ay, am, ad), (by, bm, bd) = a, b
-            if (am, ad) == (bd, bm):  # day and month swapped
-                return _W_BIRTHDAY_NEAR if ay == by else _W_BIRTHDAY_DIFF
-            if differing == 1:
-                x, y = next((x, y) for x, y in shared if x != y)
-                # One digit mistyped or two swapped, not another date altogether.
-                if OSA.distance(f"{x:04d}", f"{y:04d}") <= 1:
-                    return _W_BIRTHDAY_NEAR
-        return _W_BIRTHDAY_DIFF
+        if any(x != y for x, y in shared):
+            return _W_BIRTHDAY_DIFF
+        if a[1] is not None and b[1] is not None and a[2] is not None and b[2] is not None:
+            return _W_BIRTHDAY_DAY_MONTH
+        return 4.0 if len(shared) >= 2 else 2.0
 
     def address(self, a: _Prepared, b: _Prepared) -> tuple[float, str]:
-        street = number = _MISSING
+        street = number = postcode = city = _MISSING
         if a.street and b.street:
             if a.street == b.street:
                 street = _EXACT
+            elif fuzz.ratio(
+                a.street.replace(" ", ""), b.street.replace(" ", ""), score_cutoff=85
+            ) or fuzz.token_set_ratio(a.street, b.street, score_cutoff=85):
+                street = _TYPO
             else:
-                similarity = max(
-                    fuzz.token_set_ratio(a.street, b.street),
-                    fuzz.ratio(a.street.replace(" ", ""), b.street.replace(" ", "")),
-                )
-                street = _TYPO if similarity >= 85 else _DIFF
+                street = _DIFF
         if a.numbers and b.numbers:
             number = _EXACT if a.numbers & b.numbers else _DIFF
-        postcode = city = _MISSING
         if a.postcode and b.postcode:
             postcode = _EXACT if a.postcode == b.postcode else _DIFF
         if a.city and b.city:
@@ -745,53 +767,42 @@ class _Scorer:
                 city = _EXACT
             else:
                 city = _TYPO if _similar(a.city, b.city) == _TYPO else _DIFF
-        locality_bits = 0.0
-        if postcode == _EXACT and city != _DIFF:
-            u = self.u(self.postcode_counts, a.postcode, _U_POSTCODE)
-            if city != _MISSING:
-                u = min(u, self.u(self.city_counts, a.city, _U_CITY))
-            locality_bits = _bits(_M_LOCALITY, u)
-        elif postcode == _EXACT or (city == _EXACT and postcode != _DIFF):
-            # One of the two agrees, the other differs or is unknown: a typo or a neighbour.
-            if postcode == _EXACT:
-                u = self.u(self.postcode_counts, a.postcode, _U_POSTCODE)
-            else:
-                u = self.u(self.city_counts, a.city, _U_CITY)
-            locality_bits = _bits(_M_LOCALITY, u) - (2.0 if _DIFF in (postcode, city) else 0.0)
-        elif city in (_EXACT, _TYPO):
-            locality_bits = 2.0  # same city, different postcodes (a big city)
+
+        locality = 0.0
+        if postcode == _EXACT:
+            u = self.u(self.postcodes, a.postcode, _U_POSTCODE)
+            if city == _EXACT:
+                u = min(u, self.u(self.cities, a.city, _U_CITY))
+            locality = _bits(_M_LOCALITY, u) - (2.0 if city == _DIFF else 0.0)
+        elif city == _EXACT:
+            u = self.u(self.cities, a.city, _U_CITY)
+            locality = _bits(_M_LOCALITY, u) - (2.0 if postcode == _DIFF else 0.0)
+        elif city == _TYPO:
+            locality = 2.0
+
         street_agrees = street in (_EXACT, _TYPO)
         if street_agrees and number == _EXACT:
-            # The street pins the locality down: a typo in the postcode is not a disagreement.
-            return max(_W_ADDRESS, locality_bits + _W_STREET_ONLY), "same-address"
+            # The street pins the place down: a typo in the postcode does not undo it.
+            return max(_W_ADDRESS, locality + _W_STREET), "same-address"
         if street_agrees or (number == _EXACT and street == _MISSING):
-            bits = locality_bits + (_W_STREET_ONLY if street_agrees else 1.0)
+            bits = locality + (_W_STREET if street_agrees else 1.0)
             if number == _DIFF:
                 bits -= 2.0
-            return bits, "same-locality" if locality_bits > 0 else ""
-        if locality_bits > 0:
-            return locality_bits - (2.0 if street == _DIFF else 0.0), "same-locality"
+            return bits, "same-locality" if locality > 0 else ""
+        if locality > 0:
+            return locality - (2.0 if street == _DIFF else 0.0), "same-locality"
         known = [x for x in (street, postcode, city) if x != _MISSING]
         if known and all(x == _DIFF for x in known):
             return _W_ADDRESS_DIFF, ""
         return 0.0, ""
 
     def organisation(self, a: str, b: str) -> float:
-        if a == b or fuzz.token_set_ratio(a, b) >= 90:
-            u = self.u(self.organisation_counts, a, _U_ORGANISATION)
-            return _bits(_M_ORGANISATION, u)
+        if a == b or fuzz.token_set_ratio(a, b, score_cutoff=90):
+            return _bits(_M_ORGANISATION, self.u(self.organisations, a, _U_ORGANISATION))
         return _W_ORGANISATION_DIFF
 
-    def emails(self, a: _Prepared, b: _Prepared) -> float:
-        if a.locals & b.locals:
-            return _W_EMAIL_SAME_LOCAL
-        if (a.locals & b.local_forms) or (b.locals & a.local_forms):
-            return _W_EMAIL_SIMILAR
-        if a.locals and b.locals:
-            return _W_EMAIL_DIFF
-        return 0.0
-
-    def score(self, a: _Prepared, b: _Prepared) -> tuple[float, tuple[str, ...]]:
+    def score(self, a: _Prepared, b: _Prepared, threshold: float) -> Candidate | None:
+        """The pair as a Candidate (a.id < b.id), or None below the threshold."""
         exact: list[str] = []
         if a.emails & b.emails:
             exact.append("same-email")
@@ -800,45 +811,65 @@ class _Scorer:
         if a.linkedin & b.linkedin:
             exact.append("same-linkedin")
 
-        bits, given_level, reasons = self.names(a, b)
-        personal: list[tuple[float, str]] = []  # evidence a relative or colleague would not share
-        place: list[tuple[float, str]] = []  # evidence they would
+        bits, given_level, family_level, swapped = self.names(a, b)
+        evidence: list[tuple[float, str]] = []  # what a relative or colleague would not share
+        places: list[tuple[float, str]] = []  # what they would
         if a.birthday and b.birthday:
             value = self.birthday(a.birthday, b.birthday)
             label = "same-birthday" if value >= _W_BIRTHDAY_DAY_MONTH else "similar-birthday"
-            personal.append((value, label if value > 0 else ""))
-        if a.street or b.street or a.postcode or b.postcode or a.city or b.city:
-            place.append(self.address(a, b))
+            evidence.append((value, label))
+        if (a.street or a.postcode or a.city) and (b.street or b.postcode or b.city):
+            places.append(self.address(a, b))
         if a.organisation and b.organisation:
             value = self.organisation(a.organisation, b.organisation)
-            place.append((value, "same-organisation" if value > 0 else ""))
-        if "same-email" not in exact:
-            value = self.emails(a, b)
-            personal.append((value, "similar-email" if value > 0 else ""))
-            if a.emails and b.emails and value <= 0:
-                personal.append((_W_EMAIL_DIFF, ""))
+            places.append((value, "same-organisation"))
+        if not exact or exact[0] != "same-email":
+            if a.locals & b.locals:
+                evidence.append((_W_EMAIL_SAME_LOCAL, "similar-email"))
+            elif (a.locals & b.local_forms) or (b.locals & a.local_forms):
+                evidence.append((_W_EMAIL_SIMILAR, "similar-email"))
+            elif a.emails and b.emails:
+                evidence.append((_W_EMAIL_DIFF, ""))
         if a.phones and b.phones and "same-phone" not in exact:
-            personal.append((_W_PHONE_DIFF, ""))
+            evidence.append((_W_PHONE_DIFF, ""))
         if a.linkedin and b.linkedin and "same-linkedin" not in exact:
-            personal.append((_W_LINKEDIN_DIFF, ""))
+            evidence.append((_W_LINKEDIN_DIFF, ""))
 
-        given_disagree = given_level == _DIFF
-        if given_disagree:
-            place = [(v * _PLACE_DISCOUNT if v > 0 else v, label) for v, label in place]
-            # A shared mailbox or line between two given names is not decisive.
+        if given_level == _DIFF:
+            positive = sum(v for v, _ in places if v > 0)
+            discounted = min(positive * _PLACE_DISCOUNT, _PLACE_CAP)
+            places = [(v, "") for v, _ in places if v <= 0]
+            places.append((discounted, ""))
+            # Between two given names, a shared mailbox or line is not decisive.
             if "same-email" in exact:
-                personal.append((_W_SHARED_EMAIL, "same-email"))
+                evidence.append((_W_SHARED_EMAIL, "same-email"))
                 exact.remove("same-email")
             if "same-phone" in exact:
-                personal.append((_W_SHARED_PHONE, "same-phone"))
+                evidence.append((_W_SHARED_PHONE, "same-phone"))
                 exact.remove("same-phone")
-        evidence = sorted(personal + place, key=lambda item: -item[0])
-        bits += sum(value for value, _ in evidence)
-        reasons.extend(label for value, label in evidence if label and value > 0)
+        evidence += places
+        bits += sum(v for v, _ in evidence)
+
         if exact:
-            return 1.0, tuple(exact + [r for r in reasons if r not in exact])
-        probability = 1.0 / (1.0 + 2.0 ** -(bits + PRIOR_BITS))
-        return min(probability, FUZZY_CEILING), tuple(dict.fromkeys(reasons))
+            score = 1.0
+        else:
+            score = min(1.0 / (1.0 + 2.0 ** -(bits + self.prior)), FUZZY_CEILING)
+            if score < threshold:
+                return None
+        reasons = list(exact)
+        if given_level == _EXACT and family_level == _EXACT:
+            reasons.append("same-name")
+        elif {given_level, family_level} & {_EXACT, _TYPO, _PARTIAL}:
+            reasons.append("similar-name")
+        if swapped:
+            reasons.append("transposed-name")
+        if given_level == _NICK:
+            reasons.append("nickname")
+        if _INITIAL in (given_level, family_level):
+            reasons.append("initial")
+        evidence.sort(key=lambda item: -item[0])
+        reasons.extend(label for value, label in evidence if label and value > 0)
+        return Candidate(a.id, b.id, score, tuple(dict.fromkeys(reasons)))
 
 
 # Entry points --------------------------------------------------------------------------------
@@ -848,8 +879,7 @@ class _Scorer:
 class Result:
     candidates: list[Candidate]
     records: int = 0
-    compared: int = 0  # candidate pairs scored (after blocking, minus ignored pairs)
-    blocked_pairs: int = 0  # pairs blocking proposed
+    compared: int = 0  # candidate pairs scored (proposed by blocking, minus ignored pairs)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -859,38 +889,36 @@ def dedupe(
     ignore: Iterable[tuple[int, int]] = frozenset(),
     threshold: float = REVIEW_THRESHOLD,
 ) -> Result:
-    """`find_candidates()` with the counts a benchmark or a log wants."""
-    import time
-
+    """`find_candidates()` with the counts and timings a benchmark or a log wants."""
     started = time.perf_counter()
-    prepared = [_prepare(r) for r in records]
-    ids = [p.record.id for p in prepared]
-    if len(set(ids)) != len(ids):
+    names = _NameTable()
+    prepared = [_Prepared(r, names) for r in records]
+    if len({p.id for p in prepared}) != len(prepared):
         raise ValueError("Record ids must be unique.")
     skip = {(min(x, y), max(x, y)) for x, y in ignore}
     prepared_at = time.perf_counter()
-    pairs = candidate_pairs(prepared)
+    pairs = _candidate_pairs(prepared)
     blocked_at = time.perf_counter()
-    scorer = _Scorer(prepared)
+    scorer = _Scorer(prepared, names)
+    n = len(prepared)
     candidates: list[Candidate] = []
     compared = 0
-    for x, y in pairs:
-        a, b = prepared[x], prepared[y]
-        if a.record.id > b.record.id:
+    for pair in pairs:
+        a, b = prepared[pair // n], prepared[pair % n]
+        if a.id > b.id:
             a, b = b, a
-        if (a.record.id, b.record.id) in skip:
+        if skip and (a.id, b.id) in skip:
             continue
         compared += 1
-        score, reasons = scorer.score(a, b)
-        if score >= threshold:
-            candidates.append(Candidate(a.record.id, b.record.id, score, reasons))
+        candidate = scorer.score(a, b, threshold)
+        if candidate is not None:
+            candidates.append(candidate)
     candidates.sort(key=lambda c: (-c.score, c.a, c.b))
     finished = time.perf_counter()
     return Result(
         candidates=candidates,
-        records=len(prepared),
+        records=n,
         compared=compared,
-        blocked_pairs=len(pairs),
         timings={
             "prepare_s": prepared_at - started,
             "block_s": blocked_at - prepared_at,
@@ -908,21 +936,24 @@ def find_candidates(
     """Pairs of records that are probably one person, best first.
 
     `ignore` holds pairs the member said are different people, in either order. Pairs scoring
-    1.0 share an EXACT key; those at or above REVIEW_THRESHOLD are for the member to review.
+    1.0 share an EXACT key and merge on import; the others, at or above `threshold`
+    (REVIEW_THRESHOLD), are for the member to review.
     """
     return dedupe(records, ignore=ignore, threshold=threshold).candidates
 
 
 def score_pair(a: Record, b: Record) -> Candidate:
-    """Two records scored on their own, as if in a list of ordinary size (for the review page
-    and tests; `find_candidates()` also weighs how common each name is in the list)."""
-    pa, pb = _prepare(a), _prepare(b)
-    if a.id > b.id:
+    """Two records scored on their own, as in a short list (for a review page and tests;
+    `find_candidates()` also weighs how common each name is in the whole list)."""
+    names = _NameTable()
+    pa, pb = _Prepared(a, names), _Prepared(b, names)
+    if pa.id > pb.id:
         pa, pb = pb, pa
-    score, reasons = _Scorer([pa, pb]).score(pa, pb)
-    return Candidate(pa.record.id, pb.record.id, score, reasons)
+    candidate = _Scorer([pa, pb], names).score(pa, pb, threshold=0.0)
+    assert candidate is not None  # threshold 0 lets every pair through
+    return candidate
 
 
 def is_exact(candidate: Candidate) -> bool:
-    """Whether a pair shares a decisive key and merges on import."""
-    return candidate.score >= 1.0 and bool(EXACT & set(candidate.reasons))
+    """Whether a pair shares a decisive key, and so merges on import without review."""
+    return candidate.score >= 1.0 and not EXACT.isdisjoint(candidate.reasons)
