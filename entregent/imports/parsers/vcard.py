@@ -51,6 +51,7 @@ from .text import (
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
 _EOL = re.compile(rb"\r\n|\r|\n")
+_FOLD = re.compile(rb"(?:\r\n|\r|\n)[ \t]|=(?:\r\n|\r|\n)")
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/=]+")
 _NAME = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)")
 _APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
@@ -89,9 +90,10 @@ def parse(data: bytes | BinaryIO) -> Iterator[ParsedRow]:
     if encoding.startswith("utf-16"):
         # Everything below works on ASCII-compatible bytes.
         raw = raw.decode(encoding, errors="replace").encode("utf-8")
-        encoding = "utf-8"
     raw = raw.removeprefix(b"\xef\xbb\xbf")
-    default = "utf-8" if encoding.startswith("utf-8") else "cp1252"
+    # Guessed on unfolded bytes: a fold inside a character looks like broken UTF-8.
+    unfolded = guess_encoding(_FOLD.sub(b"", raw))
+    default = "utf-8" if unfolded.startswith("utf-8") else "cp1252"
     yield from _cards(_logical_lines(raw), default)
 
 
