@@ -110,6 +110,8 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
 
 def _field_for(name: str) -> str:
     words = header_words(name)
+    if words and words[-1] in ("type", "label", "yomi"):
+        return ""  # "E-mail Type", "Phone 1 - Label": about a value, not the value
     best, best_length = "", 0
     for field, phrases in _RULES:
         for phrase in phrases.split("|"):
