@@ -62,7 +62,7 @@ bench-search-quality: $(STAMP)
 
 # Regenerate the French catalogue and its compiled form, both committed (needs GNU gettext; set-up does not).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=entregent/imports/tests/data
 	$(PY) manage.py compilemessages --ignore=.venv
 
 lock:

@@ -39,8 +39,10 @@ MAX_TAGS_PER_SPAN = 8
 # Query side: a query found inside the labels of more occupations than this is too broad.
 MAX_WITHIN = 25
 # How close an unseen query must be to a known label (IDF-weighted share of words in common).
-MIN_SIMILARITY = 0.5
-MAX_SIMILAR = 5
+MIN_SIMILARITY = 0.34
+MAX_SIMILAR = 8
+# What a description holding every word of the query is worth, as a similarity.
+DESCRIPTION_WEIGHT = 0.5
 LONGEST_SPAN = 6
 # Neighbours (same ISCO group) only for a query naming at most this many occupations.
 RELATED_MAX = 3
@@ -63,6 +65,7 @@ class Concept:
     preferred: list[str] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)
     isco: str = ""
+    description: str = ""  # English only: ESCO's French descriptions are empty
 
 
 def read_esco(*csv_texts: str) -> dict[str, Concept]:
@@ -81,6 +84,7 @@ def read_esco(*csv_texts: str) -> dict[str, Concept]:
                 for label in split_label(alt)
             )
             concept.isco = concept.isco or (row.get("iscoGroup") or "").strip()
+            concept.description = concept.description or (row.get("description") or "").strip()
     return concepts
 
 
@@ -88,6 +92,9 @@ def build(
     concepts: dict[str, Concept], holdout: float = 0.0, seed: int = 0
 ) -> tuple[str, list[tuple[str, str]]]:
     """The thesaurus file's text, and the (concept, label) pairs held out of it.
+
+    A line: the occupation's id, its ISCO group, its labels, then "=" and the distinct words of
+    its description.
 
     With ``holdout`` > 0, that share of each concept's alternative labels is left out (never a
     preferred label), for an evaluation the thesaurus has not seen.
@@ -108,7 +115,13 @@ def build(
             folded = " ".join(words(label))
             if folded:
                 seen.setdefault(folded, None)
-        lines.append("\t".join([key, concept.isco, *seen]))
+        described = sorted(
+            {w for w in words(concept.description) if w not in STOP_WORDS and len(w) > 2}
+        )
+        fields = [key, concept.isco, *seen]
+        if described:
+            fields.append("=" + " ".join(described))
+        lines.append("\t".join(fields))
     return "\n".join(lines) + "\n", held
 
 
@@ -154,6 +167,9 @@ class Thesaurus:
     by_stem: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     label_keys: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(set))
     idf: dict[str, float] = field(default_factory=dict)
+    # the stems of each occupation's description, and how rare each stem is among them
+    described: dict[str, frozenset[str]] = field(default_factory=dict)
+    description_idf: dict[str, float] = field(default_factory=dict)
     # the labels' words by length, to correct a typo in a query before looking it up
     words_by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     longest: int = 1
@@ -164,6 +180,9 @@ class Thesaurus:
         label_words: set[str] = set()
         for line in text.splitlines():
             key, isco, *labels = line.split("\t")
+            if labels and labels[-1].startswith("="):
+                described = labels.pop()[1:].split()
+                thesaurus.described[key] = frozenset(stems(w)[0] for w in described)
             if not labels:
                 continue
             tokens = [tuple(label.split()) for label in labels]
@@ -180,6 +199,11 @@ class Thesaurus:
                         thesaurus.by_stem[stem].add(key)
         count = max(len(thesaurus.labels), 1)
         thesaurus.idf = {s: math.log(count / len(c)) + 1 for s, c in thesaurus.by_stem.items()}
+        frequency: dict[str, int] = defaultdict(int)
+        for bag in thesaurus.described.values():
+            for stem in bag:
+                frequency[stem] += 1
+        thesaurus.description_idf = {s: math.log(count / n) + 1 for s, n in frequency.items()}
         for word in label_words:
             if len(word) >= 5 and word not in STOP_WORDS:
                 thesaurus.words_by_length[len(word)].append(word)
@@ -314,10 +338,20 @@ class Thesaurus:
         return Expansion((0, len(keys)), dict.fromkeys(sorted(concepts), weight), "within")
 
     def _similar(self, keys: list[str]) -> Expansion | None:
-        """Occupations with a label sharing most of the query's weight (weighted Jaccard)."""
+        """Occupations with a label sharing most of the query's weight (weighted Jaccard), or
+        whose description holds every word of it."""
         wanted = set(keys)
-        if len(wanted) < 2:
+        scored = self._like_a_label(wanted) if len(wanted) >= 2 else {}
+        # Descriptions say what labels do not ("horoscope" is in the astrologer's): weaker
+        # evidence, counted only when they hold the query's every word.
+        for concept, value in self._described(wanted).items():
+            scored[concept] = max(scored.get(concept, 0.0), value)
+        if not scored:
             return None
+        top = sorted(scored, key=lambda c: (-scored[c], c))[:MAX_SIMILAR]
+        return Expansion((0, len(keys)), {c: 0.8 * scored[c] for c in top}, "similar")
+
+    def _like_a_label(self, wanted: set[str]) -> dict[str, float]:
         default_idf = max(self.idf.values(), default=1.0)
         weights = {k: self.idf.get(k, default_idf) for k in wanted}
         total = sum(weights.values())
@@ -342,10 +376,20 @@ class Thesaurus:
                 best = max(best, shared / union)
             if best >= MIN_SIMILARITY:
                 scored[concept] = best
-        if not scored:
-            return None
-        top = sorted(scored, key=lambda c: (-scored[c], c))[:MAX_SIMILAR]
-        return Expansion((0, len(keys)), {c: 0.8 * scored[c] for c in top}, "similar")
+        return scored
+
+    def _described(self, wanted: set[str]) -> dict[str, float]:
+        if not self.described:
+            return {}
+        rarest = max(wanted, key=lambda k: self.description_idf.get(k, 0.0))
+        if rarest not in self.description_idf:
+            return {}
+        found = {}
+        for concept, bag in self.described.items():
+            if rarest in bag and wanted <= bag:
+                found[concept] = DESCRIPTION_WEIGHT
+        # A description match names the occupation only if few descriptions say as much.
+        return found if len(found) <= MAX_SIMILAR else {}
 
     def _compound(self, word: str) -> set[str]:
         """Occupations a long word ends with: "infographiste" ends with "graphiste"."""

@@ -86,6 +86,7 @@ class Hit:
     contact: Contact
     score: float
     matches: list[Match]
+    partial: bool = False  # matches some of the query's words only
     snippets: list[tuple[str, SafeString]] = field(default_factory=list)
     via: list[Contact] = field(default_factory=list)
 
@@ -99,9 +100,17 @@ class Results:
     query: str
     terms: list[str]
     hits: list[Hit]
-    partial: bool = False
+    partial: bool = False  # no contact matches every word: every hit is a partial match
     filters: q.Filters = field(default_factory=q.Filters)
     total: int = 0
+
+    @property
+    def full_hits(self) -> list[Hit]:
+        return [h for h in self.hits if not h.partial]
+
+    @property
+    def partial_hits(self) -> list[Hit]:
+        return [h for h in self.hits if h.partial]
 
 
 # --- the member's vocabulary, kept in memory per process --------------------------------------
@@ -256,6 +265,16 @@ def backend() -> Backend:
 
 
 def _classify(token: str, term: q.Term) -> str | None:
+    # The same words come back in every document ("manager", "chez", "paris"): each is
+    # classified once per query.
+    try:
+        return term.kinds[token]
+    except KeyError:
+        kind = term.kinds[token] = _classify_once(token, term)
+        return kind
+
+
+def _classify_once(token: str, term: q.Term) -> str | None:
     if token == term.word:
         return "exact"
     wanted = term.all_stems
@@ -321,7 +340,16 @@ def _concept_match(
 
 
 def score(document_fields: dict[str, str], query: q.Query) -> tuple[float, list[Match]]:
-    """A document's score for the query (0 when a group is unmatched) and what matched."""
+    """A document's score for the query and what matched; a document matching some groups
+    only gets that share of its score."""
+    value, matches, _ = score_detail(document_fields, query)
+    return value, matches
+
+
+def score_detail(
+    document_fields: dict[str, str], query: q.Query
+) -> tuple[float, list[Match], bool]:
+    """``score()``, and whether the document matches every group of the query."""
     fields = {name: text.split() for name, text in document_fields.items() if name != CONCEPTS}
     entries = _concept_entries(document_fields.get(CONCEPTS, ""))
     total, matches, matched_groups = 0.0, [], 0
@@ -343,7 +371,8 @@ def score(document_fields: dict[str, str], query: q.Query) -> tuple[float, list[
     # Every group matched in one field (a phrase-like hit) is worth a little more.
     if matches and groups > 1 and len({m.field for m in matches}) == 1:
         total *= 1.15
-    return total * (matched_groups / groups if groups else 0), matches
+    value = total * (matched_groups / groups if groups else 0)
+    return value, matches, bool(groups) and matched_groups == groups
 
 
 # --- snippets ---------------------------------------------------------------------------------
@@ -460,35 +489,47 @@ def search(
     if not query.terms:
         return Results(text, words, [], filters=query.filters)
     engine = backend()
-    partial = False
     ids = engine.candidates(query, scope, CANDIDATES, any_group=False)
-    if not ids and len(query.groups()) > 1:
-        ids = engine.candidates(query, scope, CANDIDATES, any_group=True)
-        partial = bool(ids)
-    documents = dict(
-        SearchDocument.objects.filter(contact_id__in=ids).values_list("contact_id", "fields")
-    )
-    scored = []
-    for contact_id in ids:
-        value, matches = score(documents.get(contact_id, {}), query)
-        if value > 0:
-            scored.append((value, contact_id, matches))
-    # Ties go to the closer contact, then the name: two columns for every candidate, whole
-    # rows only for the page shown.
-    ties = {
-        pk: (-(strength or 0), name)
-        for pk, strength, name in Contact.objects.filter(
-            pk__in=[cid for _, cid, _ in scored]
-        ).values_list("pk", "tie_strength", "display_name")
-    }
-    scored.sort(key=lambda s: (-s[0], *ties[s[1]]))
+    scored = _score(ids, query, partial=False)
+    if len(scored) < limit and len(query.groups()) > 1:
+        # Fewer full matches than a page: the best partial ones follow them, said so, rather
+        # than a short or empty page ("graceful fallback").
+        more = engine.candidates(query, scope, CANDIDATES, any_group=True)
+        seen = {s.contact_id for s in scored}
+        scored += _score([i for i in more if i not in seen], query, partial=True)
     top = scored[:limit]
-    contacts = Contact.objects.in_bulk([cid for _, cid, _ in top])
-    hits = [Hit(contacts[cid], round(value, 4), matches) for value, cid, matches in top]
+    contacts = Contact.objects.in_bulk([s.contact_id for s in top])
+    hits = [Hit(contacts[s.contact_id], round(s.value, 4), s.matches, s.partial) for s in top]
     if explain and hits:
         _explain(hits, query)
         _add_via(user, hits)
-    return Results(text, words, hits, partial, query.filters, total=len(scored))
+    partial = bool(hits) and all(h.partial for h in hits)
+    full = sum(1 for s in scored if not s.partial)
+    return Results(text, words, hits, partial, query.filters, total=full or len(scored))
+
+
+@dataclass
+class _Scored:
+    value: float
+    contact_id: int
+    matches: list[Match]
+    partial: bool
+    ties: tuple[int, str]
+
+
+def _score(ids: list[int], query: q.Query, partial: bool) -> list[_Scored]:
+    """The candidates that score, best first; ties go to the closer contact, then the name."""
+    rows = SearchDocument.objects.filter(contact_id__in=ids).values_list(
+        "contact_id", "fields", "contact__tie_strength", "contact__display_name"
+    )
+    scored = []
+    for contact_id, fields, strength, name in rows:
+        value, matches = score(fields, query)
+        if value > 0:
+            scored.append(_Scored(value, contact_id, matches, partial, (-(strength or 0), name)))
+    # The id last, so that two namesakes come out in the same order on both databases.
+    scored.sort(key=lambda s: (-s.value, *s.ties, s.contact_id))
+    return scored
 
 
 def _explain(hits: list[Hit], query: q.Query) -> None:

@@ -100,6 +100,8 @@ class Term:
     stems: tuple[str, ...]
     typos: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    # What each document word is to this term, filled as documents are scored.
+    kinds: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def all_stems(self) -> frozenset[str]:
