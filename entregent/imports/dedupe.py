@@ -414,9 +414,11 @@ _W_SHARED_EMAIL = 10.0
 _W_SHARED_PHONE = 6.0
 
 # Between two given names that disagree, a shared place (address, organisation) is what
-# relatives and colleagues have in common: it counts a quarter, and at most 3 bits.
-_PLACE_DISCOUNT = 0.25
-_PLACE_CAP = 3.0
+# relatives and colleagues have in common: it counts a quarter, and at most 3 bits. Between
+# two family names, it counts half, at most 6 bits: Sophie Martin who married Durand may well
+# keep her address and employer, but so does her colleague Sophie Durand.
+_PLACE_DISCOUNT = (0.25, 3.0)
+_MARRIED_PLACE_DISCOUNT = (0.5, 6.0)
 
 
 class _Prepared:
@@ -838,11 +840,12 @@ class _Scorer:
         if a.linkedin and b.linkedin and "same-linkedin" not in exact:
             evidence.append((_W_LINKEDIN_DIFF, ""))
 
-        if given_level == _DIFF:
+        if _DIFF in (given_level, family_level):
+            discount, cap = _PLACE_DISCOUNT if given_level == _DIFF else _MARRIED_PLACE_DISCOUNT
             positive = sum(v for v, _ in places if v > 0)
-            discounted = min(positive * _PLACE_DISCOUNT, _PLACE_CAP)
             places = [(v, "") for v, _ in places if v <= 0]
-            places.append((discounted, ""))
+            places.append((min(positive * discount, cap), ""))
+        if given_level == _DIFF:
             # Between two given names, a shared mailbox or line is not decisive.
             if "same-email" in exact:
                 evidence.append((_W_SHARED_EMAIL, "same-email"))
