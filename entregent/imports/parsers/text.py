@@ -14,6 +14,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import BinaryIO, NamedTuple
 from urllib.parse import unquote
 
@@ -25,6 +26,8 @@ from entregent.lib.text import fold, words
 # address book carry them around numbers (U+202A...U+202C), right-to-left names too.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
+# One physical line with its end, as the csv module wants them; "\r" alone ends one too.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 # How much of a file is looked at to guess its encoding and delimiter.
 _SAMPLE = 64 * 1024
@@ -126,7 +129,9 @@ def header_words(name: str) -> tuple[str, ...]:
     return tuple(words(_INVISIBLE.sub("", name)))
 
 
+@lru_cache(maxsize=4096)
 def header_key(name: str) -> str:
+    # Cached: the format modules look their columns up by name on every row.
     return " ".join(header_words(name))
 
 
@@ -160,7 +165,9 @@ def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
     A blank line comes out as an empty list, so that callers can skip it silently.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Lines cut from the text one at a time: a StringIO would hold a second, wider copy.
+    lines = (match.group() for match in _LINE.finditer(text))
+    reader = csv.reader(lines, delimiter=delimiter)
     start = 1
     while True:
         try:

@@ -54,6 +54,7 @@ _EOL = re.compile(rb"\r\n|\r|\n")
 _FOLD = re.compile(rb"(?:\r\n|\r|\n)[ \t]|=(?:\r\n|\r|\n)")
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/=]+")
 _NAME = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
 _BARE_ENCODINGS = frozenset(("QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"))
 # Image types recognised by their first bytes: a value whose bytes are not an image (a
@@ -197,17 +198,18 @@ def _card_name(properties: list[Property], default: str) -> str:
 
 def _property(line: int, content: bytes) -> Property | None:
     """``[group.]NAME;PARAM=A,B;BARE:value``, split at the first colon outside quotes."""
-    colon, quoted = -1, False
-    for index, byte in enumerate(content):
-        if byte == 0x22:
-            quoted = not quoted
-        elif byte == 0x3A and not quoted:
-            colon = index
-            break
+    colon = content.find(b":")
     if colon < 0:
-        colon = content.find(b":")
-        if colon < 0:
-            return None
+        return None
+    if b'"' in content[:colon]:
+        # A quoted parameter may hold a colon (4.0: LABEL="12 rue X: bât. B").
+        quoted = False
+        for index, byte in enumerate(content):
+            if byte == 0x22:
+                quoted = not quoted
+            elif byte == 0x3A and not quoted:
+                colon = index
+                break
     head = content[:colon].decode("ascii", errors="replace")
     name, *params = _split_outside_quotes(head, ";")
     match = _NAME.fullmatch(name.strip())
@@ -268,7 +270,7 @@ def _unescape(text: str, version: str) -> str:
             return "\n" if version != "2.1" else match[0]
         return char if char in ";,:\\" else match[0]
 
-    return re.sub(r"\\(.)", replace, text, flags=re.DOTALL)
+    return _ESCAPE.sub(replace, text) if "\\" in text else text
 
 
 def _structured(prop: Property, default: str, version: str) -> list[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import tracemalloc
+import types
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,35 @@ def test_every_format_has_a_parser_and_every_sample_parses_cleanly() -> None:
             assert row.line >= 1
             if isinstance(row, RowProblem):
                 assert row.kind in ("skipped", "error", "warning") and row.message
+
+
+@pytest.mark.parametrize(
+    ("fmt", "head", "row"),
+    [
+        (
+            "linkedin",
+            "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n",
+            "Camille,Martin,https://www.linkedin.com/in/c-m,,Société Générale,CEO,22 Nov 2025\n",
+        ),
+        (
+            "vcard",
+            "",
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Camille Martin\r\nORG:Société Générale\r\n"
+            "TEL;TYPE=CELL:06 11 22 33 44\r\nEND:VCARD\r\n",
+        ),
+    ],
+)
+def test_parsing_streams_rows_without_holding_them_all(fmt: str, head: str, row: str) -> None:
+    data = (head + row * 3_000).encode()
+    rows = parse(data, fmt)
+    assert isinstance(rows, types.GeneratorType)
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in rows)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 3_000
+    # The decoded text and one row at a time (2 to 3.5 times the file); a list of the contacts
+    # would be 7 to 12 times.
+    assert peak < 5 * len(data)

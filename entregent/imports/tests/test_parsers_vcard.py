@@ -436,3 +436,10 @@ def test_lower_case_markers_and_lf_line_ends_are_fine() -> None:
 def test_the_dollar_mobile_label_is_in_lower_case() -> None:
     contact = one("VERSION:3.0", "FN:Ana", "item1.TEL:06", "item1.X-ABLabel:_$!<Mobile>!$_")
     assert points(contact, "phone") == [("06", "mobile")]
+
+
+def test_a_quoted_parameter_may_hold_a_colon() -> None:
+    contact = one(
+        "VERSION:4.0", "FN:Ana", 'ADR;LABEL="12 rue X: bât. B";TYPE=work:;;12 rue X;Paris;;;'
+    )
+    assert points(contact, "address") == [("12 rue X, Paris", "work")]
