@@ -476,6 +476,6 @@ def nothing_to_import(line: int, what: str = "This row") -> RowProblem:
     )
 
 
-def finish(contact: ParsedContact) -> ParsedContact | RowProblem:
+def finish(contact: ParsedContact, what: str = "This row") -> ParsedContact | RowProblem:
     """The contact when it can be recognised, else a "skipped" problem for its line."""
-    return contact if has_identity(contact) else nothing_to_import(contact.line)
+    return contact if has_identity(contact) else nothing_to_import(contact.line, what)

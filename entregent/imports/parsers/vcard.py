@@ -113,11 +113,11 @@ def _logical_lines(raw: bytes) -> Iterator[tuple[int, bytes]]:
     soft line break in the middle of a UTF-8 character rejoins it before decoding."""
     current: bytearray | None = None
     start = 0
+    quoted_printable = base64 = False  # what the current line's parameters announce
     for number, line in _physical_lines(raw):
         if current is not None:
-            head = current[: current.find(b":")].upper()
             boundary = line.strip().upper() in (b"BEGIN:VCARD", b"END:VCARD")
-            if b"QUOTED-PRINTABLE" in head and current.endswith(b"=") and not boundary:
+            if quoted_printable and current.endswith(b"=") and not boundary:
                 # A soft line break: the next line goes on, whatever it starts with.
                 del current[-1]
                 current += line
@@ -125,7 +125,7 @@ def _logical_lines(raw: bytes) -> Iterator[tuple[int, bytes]]:
             if line[:1] in (b" ", b"\t"):
                 current += line[1:]
                 continue
-            if b"BASE64" in head and _BASE64_LINE.fullmatch(line):
+            if base64 and _BASE64_LINE.fullmatch(line):
                 # 2.1 photos: some phones do not indent the lines of the picture.
                 current += line
                 continue
@@ -133,6 +133,8 @@ def _logical_lines(raw: bytes) -> Iterator[tuple[int, bytes]]:
             current = None
         if line.strip():
             current, start = bytearray(line), number
+            head = line[: line.find(b":")].upper() if b":" in line else b""
+            quoted_printable, base64 = b"QUOTED-PRINTABLE" in head, b"BASE64" in head
     if current is not None:
         yield start, bytes(current)
 
@@ -148,7 +150,8 @@ def _cards(lines: Iterator[tuple[int, bytes]], default: str) -> Iterator[ParsedR
         if marker == b"BEGIN:VCARD":
             seen_card = True
             if card_start is not None:
-                yield _unfinished(card_start, properties, default, f"line {line} begins another")
+                why = f"before the next card begins on line {line}."
+                yield _unfinished(card_start, properties, default, why)
             card_start, properties, stray_start, stray_name = line, [], None, ""
         elif marker == b"END:VCARD":
             seen_card = True
@@ -170,7 +173,9 @@ def _cards(lines: Iterator[tuple[int, bytes]], default: str) -> Iterator[ParsedR
                 if prop.name == "FN" and not stray_name:
                     stray_name = clean(_text(prop, default, "3.0"))
     if card_start is not None:
-        yield _unfinished(card_start, properties, default, "the file ends")
+        yield _unfinished(
+            card_start, properties, default, "before the file ends: was it cut short?"
+        )
     if not seen_card:
         raise ImportFormatError("This is not a vCard file: it has no BEGIN:VCARD line.")
 
@@ -180,8 +185,7 @@ def _unfinished(start: int, properties: list[Property], default: str, why: str) 
     label = f" “{name}”" if name else ""
     return RowProblem(
         start,
-        f"The card{label} starting on line {start} has no END:VCARD ({why} before it ends), so "
-        "it was not imported: the file may have been cut short.",
+        f"The card{label} starting on line {start} has no END:VCARD {why} It was not imported.",
     )
 
 
@@ -333,7 +337,7 @@ def _contact(start: int, properties: list[Property], default: str) -> ParsedRow:
                 _text_property(contact, prop, text, label)
     contact.notes = "\n\n".join(note for note in notes if note)
     _names(contact, full_name)
-    return finish(contact)
+    return finish(contact, "This card")
 
 
 def _structured_property(contact: ParsedContact, name: str, parts: list[str], label: str) -> None:

@@ -100,6 +100,7 @@ def test_a_card_with_nothing_to_recognise_is_skipped_with_its_line(
 ) -> None:
     (problem,) = problems(android)
     assert (problem.kind, problem.line) == ("skipped", 32)
+    assert problem.message.startswith("This card has no name, email, phone or organisation")
     assert [c.line for c in contacts(android)] == [1, 20, 26]
 
 
