@@ -2,7 +2,8 @@
 
 A parser reads bytes and yields one `ParsedContact` per usable row or card, and one
 `RowProblem` per row it skipped or could not read, so that the import preview can count them
-and name their lines. A file it cannot read at all raises `ImportFormatError`.
+and name their lines. A file it cannot read at all raises `ImportFormatError`. Blank lines
+(and rows whose every cell is blank) are not rows: they are passed over without a problem.
 
 Warnings about the whole file (a header read by position because its names were unknown, an
 unexpected layout) travel in the same stream as a `RowProblem` of kind "warning" whose line is

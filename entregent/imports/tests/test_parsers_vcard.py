@@ -409,6 +409,13 @@ def test_a_photo_bigger_than_the_limit_is_dropped_and_the_card_kept() -> None:
     assert (contact.display_name, contact.photo, contact.photo_type) == ("Ana", None, "")
 
 
+def test_a_big_21_photo_folded_over_thousands_of_lines_is_dropped_quickly() -> None:
+    encoded = base64.b64encode(b"\xff\xd8\xff" + b"\x00" * (vcard.MAX_PHOTO_BYTES + 1000))
+    lines = [b" " + encoded[i : i + 76] for i in range(0, len(encoded), 76)]
+    contact = one("VERSION:2.1", "FN:Ana", b"PHOTO;ENCODING=BASE64;JPEG:", *lines, b"", "TEL:06")
+    assert (contact.photo, points(contact, "phone")) == (None, [("06", "")])
+
+
 def test_a_photo_at_the_limit_is_kept() -> None:
     at_limit = b"\x89PNG\r\n\x1a\n" + b"\x00" * (vcard.MAX_PHOTO_BYTES - 8)
     contact = one("VERSION:3.0", "FN:Ana", b"PHOTO;ENCODING=b:" + base64.b64encode(at_limit))
