@@ -71,7 +71,10 @@ def test_several_values_in_one_cell_share_the_groups_label(current: list[ParsedR
 
 def test_phones_websites_and_addresses_come_with_their_labels(current: list[ParsedRow]) -> None:
     camille = contacts(current)[0]
-    assert points(camille, "phone") == [("+33 6 11 22 33 44", "mobile"), ("01 42 14 20 00", "work")]
+    assert points(camille, "phone") == [
+        ("+33 6 11 22 33 44", "mobile"),
+        ("01 42 14 20 00", "work"),
+    ]
     assert points(camille, "linkedin") == [
         ("https://www.linkedin.com/in/camille-martin-7b2a1c", "profile")
     ]
