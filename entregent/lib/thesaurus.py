@@ -39,7 +39,7 @@ MAX_TAGS_PER_SPAN = 8
 # Query side: a query found inside the labels of more occupations than this is too broad.
 MAX_WITHIN = 25
 # How close an unseen query must be to a known label (IDF-weighted share of words in common).
-MIN_SIMILARITY = 0.34
+MIN_SIMILARITY = 0.5
 MAX_SIMILAR = 8
 # What a description holding every word of the query is worth, as a similarity.
 DESCRIPTION_WEIGHT = 0.5
@@ -341,7 +341,10 @@ class Thesaurus:
         """Occupations with a label sharing most of the query's weight (weighted Jaccard), or
         whose description holds every word of it."""
         wanted = set(keys)
-        scored = self._like_a_label(wanted) if len(wanted) >= 2 else {}
+        # A word no label holds ("freelance", a place, a name) must be matched as written: a
+        # label close to the rest of the query does not stand for it.
+        known = all(k in self.by_stem for k in wanted)
+        scored = self._like_a_label(wanted) if len(wanted) >= 2 and known else {}
         # Descriptions say what labels do not ("horoscope" is in the astrologer's): weaker
         # evidence, counted only when they hold the query's every word.
         for concept, value in self._described(wanted).items():
@@ -369,6 +372,10 @@ class Thesaurus:
             best = 0.0
             for label in self.label_keys[concept]:
                 other = set(label)
+                if other <= wanted:
+                    # "graphiste" in "graphiste freelance": the label names part of the query
+                    # and the rest must match as written, which spans of labels already do.
+                    continue
                 shared = sum(weights[k] for k in wanted & other)
                 if not shared:
                     continue
@@ -388,8 +395,22 @@ class Thesaurus:
         for concept, bag in self.described.items():
             if rarest in bag and wanted <= bag:
                 found[concept] = DESCRIPTION_WEIGHT
+        if not found and rarest not in self.by_stem:
+            # A word no label holds but a few descriptions do ("horoscope tellers"): it names
+            # those occupations, more weakly.
+            found = {
+                concept: DESCRIPTION_WEIGHT * 0.7
+                for concept, bag in self.described.items()
+                if rarest in bag
+            }
+            return found if len(found) <= 3 else {}
         # A description match names the occupation only if few descriptions say as much.
         return found if len(found) <= MAX_SIMILAR else {}
+
+    def informativeness(self, word: str) -> float:
+        """How much a word says about what someone does, from 1 (in most labels, "worker")
+        up: for weighing the words of a partial match."""
+        return self.idf.get(stems(word)[0], max(self.idf.values(), default=1.0))
 
     def _compound(self, word: str) -> set[str]:
         """Occupations a long word ends with: "infographiste" ends with "graphiste"."""

@@ -352,19 +352,22 @@ def score_detail(
     """``score()``, and whether the document matches every group of the query."""
     fields = {name: text.split() for name, text in document_fields.items() if name != CONCEPTS}
     entries = _concept_entries(document_fields.get(CONCEPTS, ""))
-    total, matches, matched_groups = 0.0, [], 0
+    total, matches, matched_groups = 0.0, [], 0.0
+    complete = True
     for terms, syn in query.groups():
-        group_score, group_matches = 0.0, []
         direct = [_best_term_match(fields, t) for t in terms]
-        if all(m for _, m in direct):
-            group_score = sum(s for s, _ in direct) / len(terms)
-            group_matches = [m for _, m in direct if m]
+        group_matches = [m for _, m in direct if m]
+        # Words matched directly count for what they are: a partial match of a group scores
+        # its share, so that the fallback can rank "auto electrician" for "van electricians".
+        weights = sum(t.weight for t in terms)
+        group_score = sum(s * t.weight for (s, _), t in zip(direct, terms, strict=True)) / weights
+        share = sum(t.weight for (_, m), t in zip(direct, terms, strict=True) if m) / weights
         if syn and entries:
             value, match = _concept_match(entries, fields, syn)
-            if value > group_score and match:
-                group_score, group_matches = value, [match]
-        if group_score:
-            matched_groups += 1
+            if value > group_score * share and match:
+                group_score, group_matches, share = value, [match], 1.0
+        complete = complete and share == 1.0
+        matched_groups += share
         total += group_score * len(terms)
         matches.extend(group_matches)
     groups = len(query.groups())
@@ -372,7 +375,7 @@ def score_detail(
     if matches and groups > 1 and len({m.field for m in matches}) == 1:
         total *= 1.15
     value = total * (matched_groups / groups if groups else 0)
-    return value, matches, bool(groups) and matched_groups == groups
+    return value, matches, bool(groups) and complete
 
 
 # --- snippets ---------------------------------------------------------------------------------
@@ -471,6 +474,8 @@ def prepare(
             term.parts = list(dict.fromkeys(parts))
     thesaurus = thesaurus or default_thesaurus()
     synonyms = q.expand_synonyms(words, thesaurus) if words else []
+    for term in terms:
+        term.weight = thesaurus.informativeness(term.word)
     return q.Query(terms, synonyms, parsed, owner_key(user.pk)), words
 
 
@@ -490,13 +495,14 @@ def search(
         return Results(text, words, [], filters=query.filters)
     engine = backend()
     ids = engine.candidates(query, scope, CANDIDATES, any_group=False)
-    scored = _score(ids, query, partial=False)
-    if len(scored) < limit and len(query.groups()) > 1:
+    scored = _score(ids, query)
+    if sum(not s.partial for s in scored) < limit and len(query.terms) > 1:
         # Fewer full matches than a page: the best partial ones follow them, said so, rather
         # than a short or empty page ("graceful fallback").
         more = engine.candidates(query, scope, CANDIDATES, any_group=True)
-        seen = {s.contact_id for s in scored}
-        scored += _score([i for i in more if i not in seen], query, partial=True)
+        seen = set(ids)
+        scored += _score([i for i in more if i not in seen], query)
+        scored.sort(key=_rank)
     top = scored[:limit]
     contacts = Contact.objects.in_bulk([s.contact_id for s in top])
     hits = [Hit(contacts[s.contact_id], round(s.value, 4), s.matches, s.partial) for s in top]
@@ -517,19 +523,25 @@ class _Scored:
     ties: tuple[int, str]
 
 
-def _score(ids: list[int], query: q.Query, partial: bool) -> list[_Scored]:
-    """The candidates that score, best first; ties go to the closer contact, then the name."""
+def _score(ids: list[int], query: q.Query) -> list[_Scored]:
+    """The candidates that score, best first (see ``_rank``)."""
     rows = SearchDocument.objects.filter(contact_id__in=ids).values_list(
         "contact_id", "fields", "contact__tie_strength", "contact__display_name"
     )
     scored = []
     for contact_id, fields, strength, name in rows:
-        value, matches = score(fields, query)
+        value, matches, complete = score_detail(fields, query)
         if value > 0:
-            scored.append(_Scored(value, contact_id, matches, partial, (-(strength or 0), name)))
-    # The id last, so that two namesakes come out in the same order on both databases.
-    scored.sort(key=lambda s: (-s.value, *s.ties, s.contact_id))
+            ties = (-(strength or 0), name)
+            scored.append(_Scored(value, contact_id, matches, not complete, ties))
+    scored.sort(key=_rank)
     return scored
+
+
+def _rank(s: _Scored) -> tuple[bool, float, int, str, int]:
+    # Full matches first; ties go to the closer contact, then the name, then the id, so that
+    # two namesakes come out in the same order on both databases.
+    return (s.partial, -s.value, *s.ties, s.contact_id)
 
 
 def _explain(hits: list[Hit], query: q.Query) -> None:

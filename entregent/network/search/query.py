@@ -100,6 +100,8 @@ class Term:
     stems: tuple[str, ...]
     typos: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    # How much the word says (rare words more): weighs the words of a partial match.
+    weight: float = 1.0
     # What each document word is to this term, filled as documents are scored.
     kinds: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
@@ -191,7 +193,8 @@ def _fts_any(term: Term) -> str:
 def to_fts5(query: Query, any_group: bool = False) -> str:
     groups = []
     for terms, syn in query.groups():
-        direct = " AND ".join(_fts_any(t) for t in terms)
+        # Any word will do for the fallback, even inside a group that the thesaurus names.
+        direct = (" OR " if any_group else " AND ").join(_fts_any(t) for t in terms)
         if syn and syn.tokens():
             alternatives = [f"({direct})", *(f'"{t}"' for t in syn.tokens())]
             groups.append("(" + " OR ".join(alternatives) + ")")
@@ -211,7 +214,7 @@ def _ts_any(term: Term) -> str:
 def to_tsquery(query: Query, any_group: bool = False) -> str:
     groups = []
     for terms, syn in query.groups():
-        direct = " & ".join(_ts_any(t) for t in terms)
+        direct = (" | " if any_group else " & ").join(_ts_any(t) for t in terms)
         if syn and syn.tokens():
             groups.append("(" + " | ".join([f"({direct})", *syn.tokens()]) + ")")
         else:

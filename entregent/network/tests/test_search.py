@@ -107,7 +107,13 @@ class SearchTests(SearchCorpus):
     def test_words_found_inside_a_longer_label_bring_its_synonyms(self) -> None:
         # "app developer" is no label, "mobile app developer" is; its French labels follow.
         make_contact(self.alice, "Inès Moreau", headline="Développeuse d'applications mobiles")
-        self.assertEqual(names(search(self.alice, "app developer")), ["Inès Moreau"])
+        results = search(self.alice, "app developer")
+        self.assertEqual([h.contact.display_name for h in results.full_hits], ["Inès Moreau"])
+        # A web developer matches one word of two: shown after, as a partial match.
+        self.assertEqual(
+            [h.contact.display_name for h in results.partial_hits], ["Sophie Laurent"]
+        )
+        self.assertFalse(results.partial)
 
     def test_feminine_and_masculine_forms_meet(self) -> None:
         self.assertEqual(names(search(self.alice, "développeur")), ["Sophie Laurent"])
@@ -268,6 +274,15 @@ class SearchPageTests(SearchCorpus):
         response = self.client.get(reverse("network:search"), {"q": "gra", "partial": "suggest"})
         self.assertContains(response, "Hélène Dubois")
         self.assertNotContains(response, "<html")
+
+    def test_partial_matches_come_after_full_ones_under_their_own_heading(self) -> None:
+        response = self.client.get(reverse("network:search"), {"q": "graphiste freelance"})
+        page = response.content.decode()
+        self.assertNotIn("No contact matches every word", page)
+        heading = page.index("Matching some of your words")
+        # Hélène is both; Paul is a graphic designer, not said to be freelance.
+        self.assertLess(page.index("Hélène Dubois"), heading)
+        self.assertGreater(page.index("Paul Graham"), heading)
 
     def test_filters_as_controls(self) -> None:
         tag = Tag.objects.get(owner=self.alice, name="clients")
