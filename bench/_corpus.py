@@ -363,8 +363,8 @@ def write_occupations(
         labels = sorted(
             {
                 part.strip()
-                for preferred, _ in read_esco(text).values()
-                for label in preferred
+                for concept in read_esco(text).values()
+                for label in concept.preferred
                 for part in label.split("/")
                 if part.strip()
             }
