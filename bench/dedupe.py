@@ -16,11 +16,14 @@ A predicted match is a pair scored at or above REVIEW_THRESHOLD.
 Calibration: REVIEW_THRESHOLD and the weights' rough sizes were set looking at FEBRL1 and
 FEBRL2 only; FEBRL3 and FEBRL4 are held out, and the targets are on them.
 
-The baseline is recordlinkage's own example (its "Link two datasets" / deduplication docs):
-block on given_name plus a sorted neighbourhood on surname, Jaro-Winkler >= 0.85 on the names
-and the first address line, exact suburb, state and date of birth, and a match when more than
-3 of the 6 features agree. It is run on the same single lists, and on FEBRL4 also as two
-files linked, which is how its documentation measures it.
+The baseline is recordlinkage's own example pipeline (its "Link two datasets" and
+deduplication docs): block on given_name plus a sorted neighbourhood on surname, Jaro-Winkler
+>= 0.85 on the names and the first address line, exact suburb, state and date of birth, and a
+match when more than 3 of the 6 features agree. It is run on the same single lists, then with
+three-field blocking (given_name, surname, date_of_birth, and the sorted neighbourhood). On
+FEBRL4 both are also run as two files linked, which is how its documentation measures them,
+and three-field blocking once more with soc_sec_id as a seventh feature: that is where the
+F1 of 0.99 quoted for it comes from, and no contact has a social security number.
 
 The synthetic list is people drawn from FEBRL's names, streets and localities (so names are
 as frequent as there), with emails, phones, organisations and some LinkedIn profiles, and one
@@ -93,13 +96,12 @@ class DatasetResult:
     records: int
     true_pairs: int
     entregent: Run
-    baseline: Run | None = None
-    baseline_linking: Run | None = None
+    baselines: list[Run] = field(default_factory=list)
     pair_completeness: float = 0.0  # true pairs that blocking proposed at all
     by_threshold: dict[str, dict[str, float]] = field(default_factory=dict)
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_matches: list[dict[str, Any]] = field(default_factory=list)
-    verdict: str = ""
+    verdicts: list[str] = field(default_factory=list)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     results = [run_dataset(name, not args.no_baseline, args.examples) for name in names]
     synthetic = run_synthetic(args.synthetic, args.seed) if args.synthetic else None
 
-    verdicts = [r.verdict for r in results if r.verdict]
+    verdicts = [v for r in results for v in r.verdicts]
     if synthetic is not None:
         verdicts.append(synthetic_verdict(synthetic))
     print_summary(results, synthetic, verdicts)
@@ -274,18 +276,33 @@ def run_dataset(name: str, baseline: bool, examples: int) -> DatasetResult:
 
     if baseline:
         frame = first if second is None else concat(first, second)
-        result.baseline = run_baseline(frame, None, truth, ids, "recordlinkage, one list")
+        for blocks, label in ((EXAMPLE_BLOCKS, "example"), (THREE_BLOCKS, "3-field blocking")):
+            result.baselines.append(run_baseline(frame, None, truth, ids, blocks, label))
+            if second is not None:
+                linked = f"{label}, 2 files linked"
+                result.baselines.append(run_baseline(first, second, truth, ids, blocks, linked))
         if second is not None:
-            result.baseline_linking = run_baseline(
-                first, second, truth, ids, "recordlinkage, two files linked (as documented)"
+            label = "3-field, linked, +soc_sec_id"
+            result.baselines.append(
+                run_baseline(first, second, truth, ids, THREE_BLOCKS, label, ("soc_sec_id",))
             )
     target = TARGET_F1.get(name)
     if target is not None:
         ok = found.f1 >= target
-        result.verdict = (
+        result.verdicts.append(
             f"{'PASS' if ok else 'FAIL'} {name} F1 {found.f1:.4f} (target >= {target})"
         )
-        print(f"  {result.verdict}")
+        # Beaten on the same fields: the soc_sec_id run is a reference, not a rival.
+        rivals = [b for b in result.baselines if b.quality and "soc_sec_id" not in b.label]
+        best = max(rivals, key=lambda b: b.quality.f1 if b.quality else 0.0, default=None)
+        if best is not None and best.quality is not None:
+            ok = found.f1 > best.quality.f1
+            result.verdicts.append(
+                f"{'PASS' if ok else 'FAIL'} {name} F1 {found.f1:.4f} above recordlinkage's best "
+                f"on the same fields ({best.label}: {best.quality.f1:.4f})"
+            )
+        for verdict in result.verdicts:
+            print(f"  {verdict}")
     return result
 
 
@@ -320,14 +337,25 @@ def concat(first: Any, second: Any) -> Any:
     return pd.concat([first, second])
 
 
+EXAMPLE_BLOCKS = ("given_name",)
+THREE_BLOCKS = ("given_name", "surname", "date_of_birth")
+
+
 def run_baseline(
-    first: Any, second: Any | None, truth: set[Pair], ids: dict[str, int], label: str
+    first: Any,
+    second: Any | None,
+    truth: set[Pair],
+    ids: dict[str, int],
+    blocks: tuple[str, ...],
+    label: str,
+    extra: tuple[str, ...] = (),
 ) -> Run:
     import recordlinkage
 
     wall, cpu = time.perf_counter(), time.process_time()
     indexer = recordlinkage.Index()
-    indexer.block("given_name")
+    for column in blocks:
+        indexer.block(column)
     indexer.sortedneighbourhood("surname")
     frames = (first,) if second is None else (first, second)
     pairs = indexer.index(*frames)
@@ -338,14 +366,14 @@ def run_baseline(
     compare.exact("suburb", "suburb")
     compare.exact("state", "state")
     compare.string("address_1", "address_1", method="jarowinkler", threshold=0.85)
+    for column in extra:
+        compare.exact(column, column)
     features = compare.compute(pairs, *frames)
     matches = features[features.sum(axis=1) > 3].index
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     found = quality((ordered(ids[str(x)], ids[str(y)]) for x, y in matches), truth)
-    run = Run(
-        label, len(first) + (len(second) if second is not None else 0), len(pairs), wall, cpu
-    )
-    run.quality = found
+    records = len(first) + (len(second) if second is not None else 0)
+    run = Run(f"recordlinkage {label}", records, len(pairs), wall, cpu, found)
     print_run(run)
     return run
 
@@ -603,30 +631,29 @@ def print_summary(
 ) -> None:
     print("\nSummary")
     header = (
-        f"{'set':<8} {'pipeline':<22} {'P':>7} {'R':>7} {'F1':>7} {'pairs':>10} {'wall s':>7} "
+        f"{'set':<8} {'pipeline':<42} {'P':>7} {'R':>7} {'F1':>7} {'pairs':>10} {'wall s':>7} "
         f"{'CPU s':>7}"
     )
     print(header + "\n" + "-" * len(header))
     for r in results:
         label = r.name + ("" if r.held_out else "*")
-        runs = [("entregent", r.entregent), ("recordlinkage", r.baseline)]
-        runs.append(("recordlinkage linking", r.baseline_linking))
-        for name, run in runs:
-            if run is None or run.quality is None:
+        for run in [r.entregent, *r.baselines]:
+            if run.quality is None:
                 continue
             q = run.quality
             print(
-                f"{label:<8} {name:<22} {q.precision:>7.4f} {q.recall:>7.4f} {q.f1:>7.4f} "
+                f"{label:<8} {run.label:<42} {q.precision:>7.4f} {q.recall:>7.4f} {q.f1:>7.4f} "
                 f"{run.compared:>10,} {run.wall_s:>7.2f} {run.cpu_s:>7.2f}"
             )
-        if r.baseline and r.baseline.quality and r.entregent.quality:
-            base = r.baseline.quality
+        same_task = [b for b in r.baselines if b.quality and "linked" not in b.label]
+        best = max(same_task, key=lambda b: b.quality.f1 if b.quality else 0.0, default=None)
+        if best and best.quality and r.entregent.quality:
             print(
-                f"{'':<8} {'ratio (ours/theirs)':<22} {'':>7} {'':>7} "
-                f"{r.entregent.quality.f1 / base.f1 if base.f1 else 0:>7.3f} "
-                f"{r.entregent.compared / r.baseline.compared:>10.2f} "
-                f"{r.entregent.wall_s / r.baseline.wall_s:>7.2f} "
-                f"{r.entregent.cpu_s / r.baseline.cpu_s:>7.2f}"
+                f"{'':<8} {'ratio to ' + best.label:<42} {'':>7} {'':>7} "
+                f"{r.entregent.quality.f1 / best.quality.f1:>7.3f} "
+                f"{r.entregent.compared / best.compared:>10.2f} "
+                f"{r.entregent.wall_s / best.wall_s:>7.2f} "
+                f"{r.entregent.cpu_s / best.cpu_s:>7.2f}"
             )
     print("* calibration set")
     if synthetic is not None:
