@@ -20,6 +20,10 @@ class NetworkConfig(AppConfig):
         registry.register(models.Tag)
         registry.register(models.Interaction)
         registry.register(models.Relationship)
+        # The picture itself travels in the vCard of the export; its row says it exists.
+        registry.register(models.ContactPhoto, "contact__owner", exclude=["data"])
+        registry.register(models.Merge)
+        registry.register(models.DuplicateDecision)
         # Derived from the rows above and rebuilt from them: erased with them, not exported.
         registry.register(models.SearchDocument, export=False)
         registry.register(models.SearchTerm, export=False)

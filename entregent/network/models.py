@@ -88,12 +88,12 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         """The member's contacts, bin excluded. The only way views reach contacts."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(owner=user, deleted_at__isnull=True)
+        return self.filter(owner=user, pending=False, deleted_at__isnull=True)
 
     def in_bin(self, user: User | Any) -> ContactQuerySet:
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(owner=user, deleted_at__isnull=False)
+        return self.filter(owner=user, pending=False, deleted_at__isnull=False)
 
     def active(self) -> ContactQuerySet:
         return self.filter(archived_at__isnull=True)
@@ -234,6 +234,12 @@ class Contact(models.Model):
     last_interaction_on = models.DateField(_("last interaction"), null=True, blank=True)
 
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    # When the connection started, as an import tells it (LinkedIn's "Connected On"): a contact
+    # never met is measured from it rather than from the day it was imported.
+    connected_on = models.DateField(_("connected since"), null=True, blank=True)
+    # Written by an import that has not finished yet: invisible everywhere until it completes,
+    # deleted if it never does.
+    pending = models.BooleanField(default=False, editable=False)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("in the bin since"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -248,7 +254,9 @@ class Contact(models.Model):
             models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last_seen"),
             models.Index(fields=["owner", "organisation"], name="contact_owner_org"),
             # Counting a member's live contacts reads this index alone.
-            models.Index(fields=["owner", "deleted_at", "archived_at"], name="contact_owner_live"),
+            models.Index(
+                fields=["owner", "pending", "deleted_at", "archived_at"], name="contact_owner_live"
+            ),
         ]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
@@ -349,6 +357,8 @@ class ContactPoint(models.Model):
     # A comparable form: lower-cased email, E.164 phone, canonical profile URL.
     value = models.TextField(blank=True, db_index=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Added to an existing contact by an import that has not finished yet (see Contact.pending).
+    pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -372,6 +382,27 @@ class ContactPoint(models.Model):
         if self.kind in (self.Kind.URL, self.Kind.LINKEDIN):
             return self.value
         return ""
+
+
+class ContactPhoto(models.Model):
+    """A contact's picture, as an import brought it: kept apart so that lists never load it,
+    served only to its owner (``network:contact-photo``)."""
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    contact = models.OneToOneField(
+        Contact, on_delete=models.CASCADE, primary_key=True, related_name="photo"
+    )
+    data = models.BinaryField()
+    content_type = models.CharField(max_length=40)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return f"photo of contact {self.contact_id}"
 
 
 class InteractionQuerySet(models.QuerySet["Interaction"]):
@@ -494,3 +525,50 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Merge(models.Model):
+    """Two contacts made one: what the merged contact was, to undo it (unmerge).
+
+    ``snapshot`` holds the merged-away contact's fields and, for every relation that pointed at
+    it (found generically, so relations added by later apps are covered), the rows moved to the
+    kept contact; ``kept_before`` holds the kept contact's fields before the member's choices.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kept = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges")
+    merged_name = models.CharField(max_length=300)
+    snapshot = models.JSONField(default=dict)
+    kept_before = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} merged into {self.kept}"
+
+
+class DuplicateDecision(models.Model):
+    """ "Not the same person": a pair the duplicate finder must not suggest again."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_decision_unique"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="duplicate_decision_ordered"
+            ),
+        ]
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
+
+    def __str__(self) -> str:
+        return f"{self.first_id} is not {self.second_id}"
