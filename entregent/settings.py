@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "entregent.accounts",
     "entregent.scheduler",
     "entregent.network",
+    "entregent.imports",
     "entregent.demo",
     "django.contrib.admin",
     "django.contrib.auth",

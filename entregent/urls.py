@@ -11,7 +11,8 @@ urlpatterns = [
     # /accounts/... (allauth, then our profile, export and erasure)
     path("accounts/", include("entregent.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    # /network/...
+    # /network/import/... (imports and exports), then the rest of /network/...
+    path("network/import/", include("entregent.imports.urls")),
     path("network/", include("entregent.network.urls")),
     # /i18n/setlang/
     path("i18n/", include("django.conf.urls.i18n")),
