@@ -721,34 +721,38 @@ class _Scorer:
         if ag and af and bg and bf:
             g, gl = self.name_bits(ag, bg, True)
             f, fl = self.name_bits(af, bf, False)
+            best = (g + f, gl, fl, False)
             if (gl >= _CLOSE or fl >= _CLOSE) and (
                 ag.joined[0] == bf.joined[0] or af.joined[0] == bg.joined[0]
             ):
-                # "DUPONT Jean" read the wrong way round.
-                sg, sgl = self.name_bits(ag, bf, True)
-                sf, sfl = self.name_bits(af, bg, False)
-                if sg + sf > g + f:
-                    return sg + sf, sgl, sfl, True
-            return g + f, gl, fl, False
-        # A side with one name: compare it with whichever of the other's it matches.
+                # "DUPONT Jean" read the wrong way round, by either record: both readings.
+                for given_x, given_y, family_x, family_y in ((ag, bf, af, bg), (bg, af, bf, ag)):
+                    sg, sgl = self.name_bits(given_x, given_y, True)
+                    sf, sfl = self.name_bits(family_x, family_y, False)
+                    if sg + sf > best[0]:
+                        best = (sg + sf, sgl, sfl, True)
+            return best
+        # A side with one name: compare it with whichever of the other's it matches, in
+        # either role when it sits in different slots.
         best = (0.0, _MISSING, _MISSING, False)
         found = False
-        for x, y, as_given, swapped in (
-            (ag, bg, True, False),
-            (af, bf, False, False),
-            (ag, bf, True, True),
-            (af, bg, False, True),
+        for x, y, roles, swapped in (
+            (ag, bg, (True,), False),
+            (af, bf, (False,), False),
+            (ag, bf, (True, False), True),
+            (af, bg, (True, False), True),
         ):
             if x is None or y is None:
                 continue
-            bits, level = self.name_bits(x, y, as_given)
-            if not found or bits > best[0]:
-                found = True
-                best = (
-                    (bits, level, _MISSING, swapped)
-                    if as_given
-                    else (bits, _MISSING, level, swapped)
-                )
+            for as_given in roles:
+                bits, level = self.name_bits(x, y, as_given)
+                if not found or bits > best[0]:
+                    found = True
+                    best = (
+                        (bits, level, _MISSING, swapped)
+                        if as_given
+                        else (bits, _MISSING, level, swapped)
+                    )
         return best
 
     def birthday(self, a: Birthday, b: Birthday) -> float:
@@ -820,7 +824,11 @@ class _Scorer:
 
     def organisation(self, a: str, b: str) -> float:
         if a == b or fuzz.token_set_ratio(a, b, score_cutoff=90):
-            return _bits(_M_ORGANISATION, self.u(self.organisations, a, _U_ORGANISATION))
+            u = max(
+                self.u(self.organisations, a, _U_ORGANISATION),
+                self.u(self.organisations, b, _U_ORGANISATION),
+            )
+            return _bits(_M_ORGANISATION, u)
         return _W_ORGANISATION_DIFF
 
     def score(self, a: _Prepared, b: _Prepared, threshold: float) -> Candidate | None:
@@ -997,6 +1005,13 @@ def find_candidates(
     (REVIEW_THRESHOLD), are for the member to review.
     """
     return dedupe(records, ignore=ignore, threshold=threshold).candidates
+
+
+def exact_key_matches(
+    records: Iterable[Record], *, ignore: Iterable[tuple[int, int]] = frozenset()
+) -> list[Candidate]:
+    """Only the pairs that share an EXACT key (score 1.0): what an import merges by itself."""
+    return dedupe(records, ignore=ignore, threshold=1.0).candidates
 
 
 def score_pair(a: Record, b: Record) -> Candidate:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from entregent.imports.dedupe import (
     REVIEW_THRESHOLD,
     Candidate,
     Record,
+    exact_key_matches,
     find_candidates,
     is_exact,
     score_pair,
@@ -237,6 +239,16 @@ def test_the_same_email_phone_or_linkedin_profile_scores_one() -> None:
     assert {"same-email", "same-phone", "same-linkedin"} == EXACT
 
 
+def test_exact_key_matches_leaves_the_fuzzy_pairs_out() -> None:
+    records = [
+        person(1, "Jean", "Dupont", emails=("jean@dupont.fr",)),
+        person(2, "Jean", "Dupont", emails=("jean@dupont.fr",)),
+        person(3, "Jean", "Dupont"),
+    ]
+    assert [(c.a, c.b, c.score) for c in exact_key_matches(records)] == [(1, 2, 1.0)]
+    assert len(find_candidates(records)) == 3
+
+
 def test_a_line_shared_by_two_given_names_is_for_review_not_merged() -> None:
     landline = ("+33478123456",)
     candidate = score_pair(
@@ -315,6 +327,22 @@ def test_candidates_are_well_formed_best_first_and_independent_of_order() -> Non
     shuffled = records[:]
     random.Random(3).shuffle(shuffled)
     assert find_candidates(shuffled) == candidates
+
+
+def test_scores_do_not_depend_on_which_record_comes_first() -> None:
+    pairs = [
+        (person(1, "Bob", "Smith", organisation="Acme SA"), person(2, "Robert", "Smyth")),
+        (person(1, "J.", "Dupont", birthday=(1980, 5, 17)), person(2, "Dupont", "Jean")),
+        (
+            person(1, family="Martin", address="3 allée des Lilas 69003 Lyon", postcode="69003"),
+            person(2, "Sophie", "Martin", address="3 allee des lilas, Lyon", city="Lyon"),
+        ),
+    ]
+    for a, b in pairs:
+        forward = score_pair(a, b)
+        backward = score_pair(replace(b, id=1), replace(a, id=2))
+        assert backward.score == pytest.approx(forward.score)
+        assert set(backward.reasons) == set(forward.reasons)
 
 
 def test_it_refuses_two_records_with_one_id() -> None:
