@@ -259,6 +259,15 @@ def test_a_line_shared_by_two_given_names_is_for_review_not_merged() -> None:
     assert not is_exact(candidate)
 
 
+def test_a_shared_generic_mailbox_is_not_decisive() -> None:
+    mailbox = ("contact@dupont-conseil.fr",)
+    candidate = score_pair(
+        person(1, "Jean", "Dupont", emails=mailbox),
+        Record(id=2, display_name="Dupont Conseil", emails=mailbox),
+    )
+    assert candidate.score < 1.0
+
+
 def test_fuzzy_scores_never_reach_one() -> None:
     everything = {
         "organisation": "Acme",
