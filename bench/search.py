@@ -364,7 +364,7 @@ class Phases:
         ("prepare", "prepare: parse, typos, word parts, thesaurus"),
         ("containing", "  of which word-part SQL (containing)"),
         ("candidates", "candidates: the FTS query"),
-        ("score", "scoring in Python"),
+        ("score", "documents and scoring in Python (_score)"),
         ("explain", "snippets (_explain)"),
         ("via", "via contacts (_add_via)"),
     )
@@ -394,7 +394,7 @@ class Phases:
         self._wrap(engine, "prepare", "prepare")
         self._wrap(backend, "containing", "containing")
         self._wrap(backend, "candidates", "candidates")
-        self._wrap(engine, "score", "score")
+        self._wrap(engine, "_score", "score")
         self._wrap(engine, "_explain", "explain")
         self._wrap(engine, "_add_via", "via")
         return self
@@ -414,7 +414,7 @@ class Phases:
         total = (time.perf_counter() - clock) * 1000
         out = {step: round(self.current.get(step, 0.0), 2) for step, _ in self.STEPS}
         named = sum(v for k, v in out.items() if k != "containing")
-        out["other"] = round(max(0.0, total - named), 2)  # documents, contacts, sorting
+        out["other"] = round(max(0.0, total - named), 2)  # contacts of the page, sorting
         out["total"] = round(total, 2)
         return out
 
@@ -431,7 +431,7 @@ def where_time_goes(user: Any, latency: Latency, timeout: float) -> dict[str, An
                 totals[step] += value
     whole = sum(v for k, v in totals.items() if k != "containing") or 1.0
     print("\n  Where the time goes (one more pass over the 50 queries, steps timed):")
-    for step, title in (*Phases.STEPS, ("other", "documents, contacts, sorting")):
+    for step, title in (*Phases.STEPS, ("other", "the page's contacts, the rest")):
         print(f"    {title:<48} {totals[step] / whole:>5.0%}  ({totals[step]:.0f} ms)")
     print("  The five slowest queries (median ms; split of one run):")
     for text in slowest:

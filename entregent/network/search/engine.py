@@ -191,29 +191,46 @@ def contained_parts(word: str, vocab: _Vocabulary) -> list[str]:
 
 class Backend:
     def candidates(
-        self, query: q.Query, scope: ContactQuerySet, limit: int, any_group: bool
+        self, query: q.Query, scope: ContactQuerySet | None, limit: int, any_group: bool
     ) -> list[int]:
+        """The best ``limit`` documents by the engine's own rank, within ``scope`` (None: the
+        member's active contacts, the search without filters)."""
         raise NotImplementedError
 
     def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
         raise NotImplementedError
 
 
+# What ``Contact.objects.owned_by(user).active()`` means, as a join condition: checking it on
+# each match costs less than listing a large network's contacts for "IN (...)" (12 ms at
+# 100,000 contacts, on every query).
+_ACTIVE = "c.owner_id = %s AND NOT c.pending AND c.deleted_at IS NULL AND c.archived_at IS NULL"
+
+
 class SQLiteBackend(Backend):
     def candidates(
-        self, query: q.Query, scope: ContactQuerySet, limit: int, any_group: bool
+        self, query: q.Query, scope: ContactQuerySet | None, limit: int, any_group: bool
     ) -> list[int]:
-        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
-        # MATCH drives, the scope is checked on its results. The unary + keeps SQLite from
-        # handing "rowid IN (...)" to FTS5, which would then look each of the member's
-        # contacts up in the index one by one: 5 s instead of 30 ms at 10,000 contacts.
-        sql = (
-            "SELECT rowid FROM network_search_fts WHERE network_search_fts MATCH %s "
-            f"AND +rowid IN ({scope_sql}) "
-            "ORDER BY bm25(network_search_fts, 0.0, 4.0, 1.0) LIMIT %s"
-        )
+        match = q.to_fts5(query, any_group)
+        rank = "ORDER BY bm25(network_search_fts, 0.0, 4.0, 1.0) LIMIT %s"
+        if scope is None:
+            sql = (
+                "SELECT f.rowid FROM network_search_fts f JOIN network_contact c "
+                f"ON c.id = f.rowid WHERE network_search_fts MATCH %s AND {_ACTIVE} {rank}"
+            )
+            params: list[object] = [match, query.owner_id, limit]
+        else:
+            scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+            # MATCH drives, the scope is checked on its results. The unary + keeps SQLite from
+            # handing "rowid IN (...)" to FTS5, which would then look each of the member's
+            # contacts up in the index one by one: 5 s instead of 30 ms at 10,000 contacts.
+            sql = (
+                "SELECT rowid FROM network_search_fts WHERE network_search_fts MATCH %s "
+                f"AND +rowid IN ({scope_sql}) {rank}"
+            )
+            params = [match, *scope_params, limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [q.to_fts5(query, any_group), *scope_params, limit])
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
     def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
@@ -232,17 +249,27 @@ class SQLiteBackend(Backend):
 
 class PostgresBackend(Backend):
     def candidates(
-        self, query: q.Query, scope: ContactQuerySet, limit: int, any_group: bool
+        self, query: q.Query, scope: ContactQuerySet | None, limit: int, any_group: bool
     ) -> list[int]:
-        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
-        sql = (
-            "SELECT contact_id FROM network_searchdocument, "
-            "to_tsquery('simple', %s) AS query "
-            f"WHERE tsv @@ query AND contact_id IN ({scope_sql}) "
-            "ORDER BY ts_rank(tsv, query, 1) DESC LIMIT %s"
-        )
+        match = q.to_tsquery(query, any_group)
+        rank = "ORDER BY ts_rank(d.tsv, query, 1) DESC LIMIT %s"
+        if scope is None:
+            sql = (
+                "SELECT d.contact_id FROM network_searchdocument d "
+                "JOIN network_contact c ON c.id = d.contact_id, "
+                f"to_tsquery('simple', %s) AS query WHERE d.tsv @@ query AND {_ACTIVE} {rank}"
+            )
+            params: list[object] = [match, query.owner_id, limit]
+        else:
+            scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+            sql = (
+                "SELECT d.contact_id FROM network_searchdocument d, "
+                "to_tsquery('simple', %s) AS query "
+                f"WHERE d.tsv @@ query AND d.contact_id IN ({scope_sql}) {rank}"
+            )
+            params = [match, *scope_params, limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [q.to_tsquery(query, any_group), *scope_params, limit])
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
     def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
@@ -476,7 +503,7 @@ def prepare(
     synonyms = q.expand_synonyms(words, thesaurus) if words else []
     for term in terms:
         term.weight = thesaurus.informativeness(term.word)
-    return q.Query(terms, synonyms, parsed, owner_key(user.pk)), words
+    return q.Query(terms, synonyms, parsed, owner_key(user.pk), user.pk), words
 
 
 def search(
@@ -490,7 +517,7 @@ def search(
 ) -> Results:
     """The member's contacts that match, best first, each with why it matched."""
     query, words = prepare(user, text, filters, thesaurus)
-    scope = scope_for(user, query.filters)
+    scope = scope_for(user, query.filters) if query.filters else None
     if not query.terms:
         return Results(text, words, [], filters=query.filters)
     engine = backend()

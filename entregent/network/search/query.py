@@ -143,6 +143,7 @@ class Query:
     synonyms: list[Synonyms]
     filters: Filters
     owner_key: str
+    owner_id: int = 0
 
     def groups(self) -> list[tuple[list[Term], Synonyms | None]]:
         """The query as consecutive groups: a thesaurus span, or a single term."""
@@ -183,9 +184,9 @@ def expand_synonyms(words: list[str], thesaurus: Thesaurus) -> list[Synonyms]:
 # Rendering. Tokens come from lib.text.words(): letters and digits only, so quoting is enough.
 
 
-def _fts_any(term: Term) -> str:
+def _fts_any(term: Term, prefix: bool = True) -> str:
     parts = [f'"{t}"' for t in term.tokens()]
-    if term.prefix:
+    if term.prefix and prefix:
         parts.append(f'"{term.word}"*')
     return "(" + " OR ".join(parts) + ")"
 
@@ -193,8 +194,11 @@ def _fts_any(term: Term) -> str:
 def to_fts5(query: Query, any_group: bool = False) -> str:
     groups = []
     for terms, syn in query.groups():
-        # Any word will do for the fallback, even inside a group that the thesaurus names.
-        direct = (" OR " if any_group else " AND ").join(_fts_any(t) for t in terms)
+        # Any word will do for the fallback, even inside a group that the thesaurus names;
+        # whole words only: a prefix of each word of a sentence matches half the network.
+        direct = (" OR " if any_group else " AND ").join(
+            _fts_any(t, prefix=not any_group) for t in terms
+        )
         if syn and syn.tokens():
             alternatives = [f"({direct})", *(f'"{t}"' for t in syn.tokens())]
             groups.append("(" + " OR ".join(alternatives) + ")")
@@ -204,9 +208,9 @@ def to_fts5(query: Query, any_group: bool = False) -> str:
     return f'owner_key : "{query.owner_key}" AND (' + joiner.join(groups) + ")"
 
 
-def _ts_any(term: Term) -> str:
+def _ts_any(term: Term, prefix: bool = True) -> str:
     parts = list(term.tokens())
-    if term.prefix:
+    if term.prefix and prefix:
         parts.append(f"{term.word}:*")
     return "(" + " | ".join(parts) + ")"
 
@@ -214,7 +218,9 @@ def _ts_any(term: Term) -> str:
 def to_tsquery(query: Query, any_group: bool = False) -> str:
     groups = []
     for terms, syn in query.groups():
-        direct = (" | " if any_group else " & ").join(_ts_any(t) for t in terms)
+        direct = (" | " if any_group else " & ").join(
+            _ts_any(t, prefix=not any_group) for t in terms
+        )
         if syn and syn.tokens():
             groups.append("(" + " | ".join([f"({direct})", *syn.tokens()]) + ")")
         else:

@@ -199,6 +199,11 @@ class SearchTests(SearchCorpus):
                 self.assertEqual(hit.contact.owner_id, self.alice.pk, query)
         self.assertEqual(names(search(self.charlie, "graphiste")), [])
 
+    def test_contacts_of_an_unfinished_import_are_not_found(self) -> None:
+        Contact.objects.filter(pk=self.louis.pk).update(pending=True)
+        for text in ("boulanger", "boulanger is:all", "boulanger is:due", "louis lyon"):
+            self.assertNotIn("Louis Martin", names(search(self.alice, text)), text)
+
     def test_binned_contacts_are_not_found(self) -> None:
         self.client.force_login(self.alice)
         self.client.post(reverse("network:contact-delete", args=[self.anne.pk]))
