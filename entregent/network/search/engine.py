@@ -21,7 +21,7 @@ import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connection
@@ -218,7 +218,7 @@ class SQLiteBackend(Backend):
                 "SELECT f.rowid FROM network_search_fts f JOIN network_contact c "
                 f"ON c.id = f.rowid WHERE network_search_fts MATCH %s AND {_ACTIVE} {rank}"
             )
-            params: list[object] = [match, query.owner_id, limit]
+            params: list[Any] = [match, query.owner_id, limit]
         else:
             scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
             # MATCH drives, the scope is checked on its results. The unary + keeps SQLite from
@@ -259,7 +259,7 @@ class PostgresBackend(Backend):
                 "JOIN network_contact c ON c.id = d.contact_id, "
                 f"to_tsquery('simple', %s) AS query WHERE d.tsv @@ query AND {_ACTIVE} {rank}"
             )
-            params: list[object] = [match, query.owner_id, limit]
+            params: list[Any] = [match, query.owner_id, limit]
         else:
             scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
             sql = (
