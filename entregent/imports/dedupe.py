@@ -385,10 +385,12 @@ _W_BIRTHDAY_NEAR = 4.0
 _W_BIRTHDAY_DIFF = -4.3
 
 # Address, one comparison because its parts are not independent (a postcode implies a city).
-# Same street and number: m 0.6 (people move), u 0.0002. Same locality: m 0.7, u the
+# Same street and number: m 0.6 (people move), u the address's frequency, at least 0.0002
+# (an office building is everyone's address in a company's list). Same locality: m 0.7, u the
 # postcode's or city's frequency. Nothing in common though both are known: m 0.15 (a move),
 # u 0.98.
-_W_ADDRESS = 11.5
+_M_ADDRESS = 0.6
+_U_ADDRESS = 0.0002
 _W_STREET = 4.0  # the street without the number, or the number alone, on top of the locality
 _M_LOCALITY = 0.7
 _U_POSTCODE = 0.002
@@ -425,7 +427,9 @@ _PLACE_DISCOUNT = (0.25, 3.0)
 _MARRIED_PLACE_DISCOUNT = (0.5, 6.0)
 
 # The most an address and an organisation can add, to stop early on hopeless pairs.
-_MAX_ADDRESS = max(_W_ADDRESS, math.log2(_M_LOCALITY / _U_POSTCODE) + _W_STREET)
+_MAX_ADDRESS = max(
+    math.log2(_M_ADDRESS / _U_ADDRESS), math.log2(_M_LOCALITY / _U_POSTCODE) + _W_STREET
+)
 _MAX_ORGANISATION = math.log2(_M_ORGANISATION / _U_ORGANISATION)
 
 
@@ -433,6 +437,7 @@ class _Prepared:
     """A record folded once, with everything comparisons and blocking need."""
 
     __slots__ = (
+        "address_key",
         "birthday",
         "city",
         "emails",
@@ -505,6 +510,8 @@ class _Prepared:
             if t not in skip and not t.isdigit() and t not in _STREET_WORDS and t not in _PARTICLES
         )
         self.has_place = bool(self.street or self.postcode or self.city or self.numbers)
+        # How common this exact address is in the list ("" when there is none).
+        self.address_key = " ".join((self.street, *sorted(self.numbers))) if self.street else ""
         birthday = record.birthday
         self.birthday = birthday if birthday and any(x is not None for x in birthday) else None
 
@@ -671,6 +678,7 @@ class _Scorer:
         postcodes: Counter[str] = Counter()
         cities: Counter[str] = Counter()
         organisations: Counter[str] = Counter()
+        addresses: Counter[str] = Counter()
         for p in prepared:
             if p.given and not p.given.is_initial:
                 given_counts[p.given.first] += 1
@@ -679,11 +687,13 @@ class _Scorer:
             postcodes[p.postcode] += 1
             cities[p.city] += 1
             organisations[p.organisation] += 1
+            addresses[p.address_key] += 1
         self.given_counts = given_counts
         self.family_counts = family_counts
         self.postcodes = postcodes
         self.cities = cities
         self.organisations = organisations
+        self.addresses = addresses
         # Outcomes of name comparisons, by (name, name) index: common names meet again and
         # again in big lists.
         self.cache: dict[int, tuple[float, int]] = {}
@@ -815,7 +825,11 @@ class _Scorer:
         street_agrees = street in (_EXACT, _TYPO)
         if street_agrees and number == _EXACT:
             # The street pins the place down: a typo in the postcode does not undo it.
-            return max(_W_ADDRESS, locality + _W_STREET), "same-address"
+            u = max(
+                self.u(self.addresses, a.address_key, _U_ADDRESS),
+                self.u(self.addresses, b.address_key, _U_ADDRESS),
+            )
+            return max(_bits(_M_ADDRESS, u), locality + _W_STREET), "same-address"
         if street_agrees or (number == _EXACT and street == _MISSING):
             bits = locality + (_W_STREET if street_agrees else 1.0)
             if number == _DIFF:
