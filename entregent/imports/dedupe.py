@@ -469,7 +469,7 @@ class _Prepared:
                 given_tokens, family_tokens = _tokens(given_part), _tokens(family_part)
             else:
                 given_tokens, family_tokens = _split_display(_tokens(display))
-        emails = {e.strip() for e in record.emails if "@" in e}
+        emails = {e.strip().lower() for e in record.emails if "@" in e}
         # contact@, info@: a mailbox several people read, never decisive.
         self.mailboxes = frozenset(e for e in emails if e.split("@")[0] in _GENERIC_LOCAL_PARTS)
         self.emails = frozenset(emails - self.mailboxes)
