@@ -115,6 +115,9 @@ FUZZY_CEILING = 0.999
 MAX_BLOCK = 24
 WINDOW = 6
 
+# A word in more than this share of the list's addresses is not part of a street's name.
+_COMMON_STREET_WORD = 0.02
+
 # Frequency-based u: a value's share of the other records, counted as if the list had at least
 # this many contacts, so a list of five does not make every name "common".
 _TF_MIN_LIST = 1000
@@ -226,6 +229,7 @@ _STREET_WORDS = frozenset(
     (
         "rue avenue av ave boulevard bd blvd chemin ch impasse imp allee place pl route rte quai "
         "cours square sq passage voie lieu dit residence batiment bat appartement appt apt etage "
+        "bis ter quater "
         "street st road rd lane ln drive dr court ct crescent cres circuit cct way close cove "
         "terrace tce parade pde highway hwy grove gr unit flat floor suite"
     ).split()
@@ -324,6 +328,27 @@ def _similar(x: str, y: str) -> int:
     if jw >= 0.92:
         return _TYPO
     return _CLOSE if jw >= 0.85 else _DIFF
+
+
+def _same_street_name(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    if min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)):
+        return True  # "pridhamstreet" and "pridham"
+    return _similar(x, y) == _TYPO
+
+
+def _street_words_match(x: list[str], y: list[str]) -> bool:
+    """Whether each word of the shorter street has a near twin in the other: one address may
+    say more (a building, a district), and either may be misspelt. Both must start alike
+    (the street's name), unless one is a single word: "Paix, Paris" is not "Pompe, Paris"."""
+    shorter, longer = (x, y) if len(x) <= len(y) else (y, x)
+    if len(shorter) > 1 and not _same_street_name(x[0], y[0]):
+        return False
+    total = 0.0
+    for word in shorter:
+        total += max(JaroWinkler.normalized_similarity(word, other) for other in longer)
+    return total >= 0.9 * len(shorter)
 
 
 def _compare_given(x: _Name, y: _Name) -> int:
@@ -456,6 +481,7 @@ class _Prepared:
         "postcode",
         "sort_key",
         "street",
+        "street_words",
     )
 
     def __init__(self, record: Record, names: _NameTable) -> None:
@@ -504,16 +530,39 @@ class _Prepared:
         skip.add(self.postcode)
         address = _tokens(record.address)
         self.numbers = frozenset(t for t in address if t.isdigit() and t not in skip)
-        self.street = " ".join(
-            t
-            for t in address
-            if t not in skip and not t.isdigit() and t not in _STREET_WORDS and t not in _PARTICLES
+        self.set_street(
+            [
+                t
+                for t in address
+                if t not in skip
+                and not t.isdigit()
+                and t not in _STREET_WORDS
+                and t not in _PARTICLES
+            ]
         )
         self.has_place = bool(self.street or self.postcode or self.city or self.numbers)
-        # How common this exact address is in the list ("" when there is none).
-        self.address_key = " ".join((self.street, *sorted(self.numbers))) if self.street else ""
         birthday = record.birthday
         self.birthday = birthday if birthday and any(x is not None for x in birthday) else None
+
+    def set_street(self, words: list[str]) -> None:
+        self.street_words = words
+        self.street = " ".join(words)
+        # How common this exact address is in the list ("" when there is none).
+        self.address_key = " ".join((self.street, *sorted(self.numbers))) if words else ""
+
+
+def _drop_common_street_words(prepared: list[_Prepared]) -> None:
+    """Words in many addresses of the list (a state, a country, a city given in the address
+    only) say nothing about which street: "13 Young NSW" is not "13 Durham Place NSW"."""
+    counts: Counter[str] = Counter()
+    for p in prepared:
+        counts.update(set(p.street_words))
+    limit = max(len(prepared), _TF_MIN_LIST) * _COMMON_STREET_WORD
+    common = {word for word, count in counts.items() if count > limit}
+    if common:
+        for p in prepared:
+            if not common.isdisjoint(p.street_words):
+                p.set_street([w for w in p.street_words if w not in common])
 
 
 def _phone_key(phone: str) -> str:
@@ -600,8 +649,8 @@ def _blocking_keys(p: _Prepared) -> set[str]:
         keys.add(f"no {soundex(main.joined)} {p.organisation}")
     if p.birthday and all(x is not None for x in p.birthday):
         keys.add("b {} {} {}".format(*p.birthday))
-    if p.street:
-        first_word = p.street.split(" ", 1)[0]
+    if p.street_words:
+        first_word = p.street_words[0]
         for number in p.numbers:
             keys.add(f"s {first_word} {number}")
         if p.postcode:
@@ -796,7 +845,7 @@ class _Scorer:
                 street = _EXACT
             elif fuzz.ratio(
                 a.street.replace(" ", ""), b.street.replace(" ", ""), score_cutoff=85
-            ) or fuzz.token_set_ratio(a.street, b.street, score_cutoff=85):
+            ) or _street_words_match(a.street_words, b.street_words):
                 street = _TYPO
             else:
                 street = _DIFF
@@ -823,13 +872,21 @@ class _Scorer:
             locality = 2.0
 
         street_agrees = street in (_EXACT, _TYPO)
+        elsewhere = (
+            postcode != _EXACT and city not in (_EXACT, _TYPO) and _DIFF in (postcode, city)
+        )
+        if elsewhere:
+            # "6 rue Victor Hugo" in another town: a common street name, not the same address.
+            street_agrees = False
+            number = _MISSING
         if street_agrees and number == _EXACT:
             # The street pins the place down: a typo in the postcode does not undo it.
             u = max(
                 self.u(self.addresses, a.address_key, _U_ADDRESS),
                 self.u(self.addresses, b.address_key, _U_ADDRESS),
             )
-            return max(_bits(_M_ADDRESS, u), locality + _W_STREET), "same-address"
+            bits = max(_bits(_M_ADDRESS, u), locality + _W_STREET)
+            return bits, "same-address"
         if street_agrees or (number == _EXACT and street == _MISSING):
             bits = locality + (_W_STREET if street_agrees else 1.0)
             if number == _DIFF:
@@ -911,8 +968,11 @@ class _Scorer:
         if _DIFF in (given_level, family_level):
             discount, cap = _PLACE_DISCOUNT if given_level == _DIFF else _MARRIED_PLACE_DISCOUNT
             positive = sum(v for v, _ in places if v > 0)
+            kept = min(positive * discount, cap)
+            labels = [label for v, label in places if v > 0]
             places = [(v, "") for v, _ in places if v <= 0]
-            places.append((min(positive * discount, cap), ""))
+            # The place still shows on the review page, for what it is worth.
+            places += [(kept / len(labels), label) for label in labels]
         if given_level == _DIFF:
             # Between two given names, a shared mailbox or line is not decisive.
             if "same-email" in exact:
@@ -981,6 +1041,7 @@ def _dedupe(
     started = time.perf_counter()
     names = _NameTable()
     prepared = [_Prepared(r, names) for r in records]
+    _drop_common_street_words(prepared)
     if len({p.id for p in prepared}) != len(prepared):
         raise ValueError("Record ids must be unique.")
     skip = {(min(x, y), max(x, y)) for x, y in ignore}

@@ -136,6 +136,27 @@ def test_a_street_type_in_common_is_not_the_same_address() -> None:
     assert "same-address" not in candidate.reasons
 
 
+def test_the_same_street_in_another_town_is_not_the_same_address() -> None:
+    candidate = score_pair(
+        person(1, family="Dupont", address="6 rue Victor Hugo 69003 Lyon", postcode="69003"),
+        person(2, "Jean", "Dupont", address="6 rue Victor Hugo 75016 Paris", postcode="75016"),
+    )
+    assert "same-address" not in candidate.reasons
+
+
+def test_a_word_in_most_of_the_lists_addresses_is_not_a_street() -> None:
+    records = [
+        person(100 + n, f"Given{n}", f"Family{n}", address=f"{n} rue Numéro {n}, France")
+        for n in range(60)
+    ]
+    records += [
+        person(1, "Jean", "Dupont", address="5, France"),
+        person(2, "Jean", "Dupont", address="5 rue Lepic, France"),
+    ]
+    [candidate] = [c for c in find_candidates(records, threshold=0.0) if c.a == 1]
+    assert "same-address" not in candidate.reasons
+
+
 def test_it_counts_the_same_birthday_with_or_without_the_year() -> None:
     for theirs in ((1980, 5, 17), (None, 5, 17)):
         candidate = matches(
