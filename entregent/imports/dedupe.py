@@ -1010,7 +1010,7 @@ class _Scorer:
 
 
 @dataclass
-class Result:
+class DedupeResult:
     candidates: list[Candidate]
     records: int = 0
     compared: int = 0  # candidate pairs scored (proposed by blocking, minus ignored pairs)
@@ -1022,7 +1022,7 @@ def dedupe(
     *,
     ignore: Iterable[tuple[int, int]] = frozenset(),
     threshold: float = REVIEW_THRESHOLD,
-) -> Result:
+) -> DedupeResult:
     """`find_candidates()` with the counts and timings a benchmark or a log wants."""
     # Millions of small objects and no reference cycles: the cyclic collector's passes over
     # them cost a fifth of the time at 100,000 contacts and would free nothing.
@@ -1037,7 +1037,7 @@ def dedupe(
 
 def _dedupe(
     records: Iterable[Record], ignore: Iterable[tuple[int, int]], threshold: float
-) -> Result:
+) -> DedupeResult:
     started = time.perf_counter()
     names = _NameTable()
     prepared = [_Prepared(r, names) for r in records]
@@ -1065,7 +1065,7 @@ def _dedupe(
             candidates.append(candidate)
     candidates.sort(key=lambda c: (-c.score, c.a, c.b))
     finished = time.perf_counter()
-    return Result(
+    return DedupeResult(
         candidates=candidates,
         records=n,
         compared=compared,
@@ -1107,7 +1107,7 @@ def score_pair(a: Record, b: Record) -> Candidate:
     if pa.id > pb.id:
         pa, pb = pb, pa
     candidate = _Scorer([pa, pb], names).score(pa, pb, threshold=-math.inf)
-    assert candidate is not None  # threshold 0 lets every pair through
+    assert candidate is not None  # no threshold: every pair comes back
     return candidate
 
 
