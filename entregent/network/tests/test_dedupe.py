@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from entregent.imports.dedupe import (
+from entregent.network.dedupe import (
     EXACT,
     REASONS,
     REVIEW_THRESHOLD,
