@@ -166,7 +166,12 @@ class Thesaurus:
     # stem -> occupations having a label with that word
     by_stem: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     label_keys: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(set))
+    # The same as sets of stems, built once: comparing them is what approximate matching does.
+    label_sets: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    _expanded: dict[tuple[str, ...], list[Expansion]] = field(default_factory=dict, repr=False)
+    _corrected: dict[str, str] = field(default_factory=dict, repr=False)
     idf: dict[str, float] = field(default_factory=dict)
+    by_group: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # the stems of each occupation's description, and how rare each stem is among them
     described: dict[str, frozenset[str]] = field(default_factory=dict)
     description_idf: dict[str, float] = field(default_factory=dict)
@@ -188,6 +193,8 @@ class Thesaurus:
             tokens = [tuple(label.split()) for label in labels]
             thesaurus.labels[key] = tokens
             thesaurus.isco[key] = isco
+            if isco:
+                thesaurus.by_group[isco].add(key)
             for label in tokens:
                 label_words.update(label)
                 k = key_of(label)
@@ -197,6 +204,10 @@ class Thesaurus:
                     thesaurus.longest = max(thesaurus.longest, len(k))
                     for stem in k:
                         thesaurus.by_stem[stem].add(key)
+        thesaurus.label_sets = {
+            concept: list({frozenset(k) for k in keys})
+            for concept, keys in thesaurus.label_keys.items()
+        }
         count = max(len(thesaurus.labels), 1)
         thesaurus.idf = {s: math.log(count / len(c)) + 1 for s, c in thesaurus.by_stem.items()}
         frequency: dict[str, int] = defaultdict(int)
@@ -257,6 +268,17 @@ class Thesaurus:
         something, it replaces the partial spans. A lone word that is no label may end with one
         ("infographiste" ends with "graphiste").
         """
+        cached = self._expanded.get(tuple(query_words))
+        if cached is None:
+            cached = self._expand(query_words)
+            if len(self._expanded) > 10_000:  # as-you-type repeats queries; memory stays bounded
+                self._expanded.clear()
+                self._corrected.clear()
+            self._expanded[tuple(query_words)] = cached
+        # Copies: callers may adjust weights.
+        return [Expansion(e.span, dict(e.concepts), e.how) for e in cached]
+
+    def _expand(self, query_words: list[str]) -> list[Expansion]:
         keys = [self._known_stem(w) for w in query_words]
         expansions: list[Expansion] = []
         i = 0
@@ -313,8 +335,43 @@ class Thesaurus:
                 groups[isco] = max(groups.get(isco, 0.0), weight * 0.5)
         return groups
 
+    def neighbours(self, expansion: Expansion, query_words: list[str]) -> dict[str, float]:
+        """The other occupations of the related ISCO groups, each weighed by how close its
+        labels are to the query: among the graphic designer's neighbours, the "multimedia
+        designer" before the "illustrator" for a query that says "designer"."""
+        groups = self.related(expansion)
+        if not groups:
+            return {}
+        keys = {self._known_stem(w) for w in query_words[slice(*expansion.span)]}
+        keys = {k for k in keys if k not in STOP_WORDS}
+        out: dict[str, float] = {}
+        for isco, weight in groups.items():
+            for concept in self.by_group.get(isco, ()):
+                if concept not in expansion.concepts:
+                    out[concept] = weight * (0.5 + self._closeness(keys, concept))
+        return out
+
+    def _closeness(self, keys: set[str], concept: str) -> float:
+        """The best IDF-weighted Jaccard between the query's stems and one of the labels."""
+        if not keys:
+            return 0.0
+        default_idf = max(self.idf.values(), default=1.0)
+        best = 0.0
+        for other in self.label_sets.get(concept, ()):
+            shared = sum(self.idf.get(k, default_idf) for k in keys & other)
+            if shared:
+                union = sum(self.idf.get(k, default_idf) for k in keys | other)
+                best = max(best, shared / union)
+        return best
+
     def _known_stem(self, word: str) -> str:
         """The word's stem, or the stem of the label word one or two typos away from it."""
+        known = self._corrected.get(word)
+        if known is None:
+            known = self._corrected[word] = self._correct(word)
+        return known
+
+    def _correct(self, word: str) -> str:
         stem = stems(word)[0]
         if stem in self.by_stem or len(word) < 5:
             return stem
@@ -330,7 +387,7 @@ class Thesaurus:
         pools = [self.by_stem.get(k, set()) for k in wanted]
         concepts = set.intersection(*pools) if pools else set()
         concepts = {
-            c for c in concepts if any(wanted <= set(label) for label in self.label_keys[c])
+            c for c in concepts if any(wanted <= label for label in self.label_sets.get(c, ()))
         }
         if not concepts or len(concepts) > MAX_WITHIN:
             return None
@@ -370,8 +427,7 @@ class Thesaurus:
         scored: dict[str, float] = {}
         for concept in candidates:
             best = 0.0
-            for label in self.label_keys[concept]:
-                other = set(label)
+            for other in self.label_sets.get(concept, ()):
                 if other <= wanted:
                     # "graphiste" in "graphiste freelance": the label names part of the query
                     # and the rest must match as written, which spans of labels already do.

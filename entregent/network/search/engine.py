@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 # The engine's best few, ranked again in Python: enough to hold every direct hit of a
 # personal network's usual query, few enough to score in a few milliseconds.
 CANDIDATES = 100
+# Partial matches only fill what is left of a page: fewer are enough.
+PARTIAL_CANDIDATES = 50
 # What a match in each field is worth: what people do first, then who they are, then what
 # was said of them.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -354,7 +356,7 @@ def _concept_match(
 ) -> tuple[float, Match | None]:
     best, best_match = 0.0, None
     for name, concept, group, start, end, compound in entries:
-        weight = syn.concepts.get(concept) or syn.groups.get(group)
+        weight = syn.concepts.get(concept) or syn.neighbours.get(concept) or syn.groups.get(group)
         if not weight:
             continue
         tokens = fields.get(name, [])
@@ -526,7 +528,7 @@ def search(
     if sum(not s.partial for s in scored) < limit and len(query.terms) > 1:
         # Fewer full matches than a page: the best partial ones follow them, said so, rather
         # than a short or empty page ("graceful fallback").
-        more = engine.candidates(query, scope, CANDIDATES, any_group=True)
+        more = engine.candidates(query, scope, PARTIAL_CANDIDATES, any_group=True)
         seen = set(ids)
         scored += _score([i for i in more if i not in seen], query)
         scored.sort(key=_rank)

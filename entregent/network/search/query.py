@@ -132,6 +132,8 @@ class Synonyms:
     concepts: dict[str, float]
     groups: dict[str, float] = field(default_factory=dict)
     how: str = "label"
+    # The groups' other occupations, each weighed by how close its labels are to the query.
+    neighbours: dict[str, float] = field(default_factory=dict)
 
     def tokens(self) -> list[str]:
         return [*self.concepts, *self.groups]
@@ -169,6 +171,7 @@ def expand_synonyms(words: list[str], thesaurus: Thesaurus) -> list[Synonyms]:
     out = []
     for expansion in thesaurus.expand(words):
         related = thesaurus.related(expansion)
+        neighbours = thesaurus.neighbours(expansion, words)
         out.append(
             Synonyms(
                 expansion.span[0],
@@ -176,6 +179,7 @@ def expand_synonyms(words: list[str], thesaurus: Thesaurus) -> list[Synonyms]:
                 {concept_token(c): w for c, w in expansion.concepts.items()},
                 {group_token(g): w for g, w in related.items()},
                 expansion.how,
+                {concept_token(c): w for c, w in neighbours.items()},
             )
         )
     return out
@@ -191,16 +195,32 @@ def _fts_any(term: Term, prefix: bool = True) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
+# The fallback's OR over a long sentence would match most of a large network and cost the
+# engine its ranking of them all: its most telling words are enough to find the candidates.
+FALLBACK_WORDS = 3
+
+
+def _fallback_terms(query: Query) -> set[int]:
+    ranked = sorted(query.terms, key=lambda t: -t.weight)
+    return {id(t) for t in ranked[:FALLBACK_WORDS]}
+
+
 def to_fts5(query: Query, any_group: bool = False) -> str:
     groups = []
+    telling = _fallback_terms(query)
     for terms, syn in query.groups():
         # Any word will do for the fallback, even inside a group that the thesaurus names;
         # whole words only: a prefix of each word of a sentence matches half the network.
+        if any_group:
+            terms = [t for t in terms if id(t) in telling]
+            if not terms and not (syn and syn.tokens()):
+                continue
         direct = (" OR " if any_group else " AND ").join(
             _fts_any(t, prefix=not any_group) for t in terms
         )
         if syn and syn.tokens():
-            alternatives = [f"({direct})", *(f'"{t}"' for t in syn.tokens())]
+            alternatives = [f"({direct})"] if direct else []
+            alternatives += [f'"{t}"' for t in syn.tokens()]
             groups.append("(" + " OR ".join(alternatives) + ")")
         else:
             groups.append(f"({direct})")
@@ -217,12 +237,18 @@ def _ts_any(term: Term, prefix: bool = True) -> str:
 
 def to_tsquery(query: Query, any_group: bool = False) -> str:
     groups = []
+    telling = _fallback_terms(query)
     for terms, syn in query.groups():
+        if any_group:
+            terms = [t for t in terms if id(t) in telling]
+            if not terms and not (syn and syn.tokens()):
+                continue
         direct = (" | " if any_group else " & ").join(
             _ts_any(t, prefix=not any_group) for t in terms
         )
         if syn and syn.tokens():
-            groups.append("(" + " | ".join([f"({direct})", *syn.tokens()]) + ")")
+            alternatives = [f"({direct})"] if direct else []
+            groups.append("(" + " | ".join([*alternatives, *syn.tokens()]) + ")")
         else:
             groups.append(f"({direct})")
     joiner = " | " if any_group else " & "
