@@ -44,6 +44,10 @@ MAX_SIMILAR = 8
 # What a description holding every word of the query is worth, as a similarity.
 DESCRIPTION_WEIGHT = 0.5
 LONGEST_SPAN = 6
+# Words that open a complement: what comes after them says where or on what someone works.
+PREPOSITIONS = frozenset(
+    "in of for at on with by from de du des en pour chez dans sur avec au aux par".split()
+)
 # Neighbours (same ISCO group) only for a query naming at most this many occupations.
 RELATED_MAX = 3
 
@@ -147,6 +151,10 @@ class Tag:
     start: int
     end: int
     compound: bool = False  # named by the end of a longer word ("infographiste")
+    # Named in a complement, after a preposition that follows an earlier occupation: "civil
+    # engineering" in "rental service representative in civil engineering machinery" says
+    # what the representative rents, not what they are.
+    complement: bool = False
 
 
 @dataclass
@@ -236,6 +244,11 @@ class Thesaurus:
         content = [(i, stems(t)[0]) for i, t in enumerate(tokens) if t not in STOP_WORDS]
         content = [(i, k) for i, k in content if len(tokens[i]) > 1]
         tags: list[Tag] = []
+
+        def complement(start: int) -> bool:
+            first = tags[0].end if tags else None
+            return first is not None and any(t in PREPOSITIONS for t in tokens[first:start])
+
         n = 0
         while n < len(content):
             for size in range(min(self.longest, LONGEST_SPAN, len(content) - n), 0, -1):
@@ -243,13 +256,15 @@ class Thesaurus:
                 if concepts:
                     if len(concepts) <= MAX_TAGS_PER_SPAN:
                         start, end = content[n][0], content[n + size - 1][0] + 1
-                        tags.extend(Tag(c, start, end) for c in sorted(concepts))
+                        minor = complement(start)
+                        tags.extend(Tag(c, start, end, complement=minor) for c in sorted(concepts))
                     n += size
                     break
             else:
                 position = content[n][0]
+                minor = complement(position)
                 tags.extend(
-                    Tag(c, position, position + 1, compound=True)
+                    Tag(c, position, position + 1, compound=True, complement=minor)
                     for c in sorted(self._compound(tokens[position]))
                 )
                 n += 1

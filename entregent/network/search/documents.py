@@ -34,7 +34,7 @@ TAGGED_FIELDS = {
 }
 # The key of the tagged occupations in a document's fields: one entry per occupation named,
 # "field/occupation token/ISCO group token/first word/end word/kind" (kind "e" for a label,
-# "c" for the end of a compound word).
+# "c" for the end of a compound word, in upper case when named in a complement).
 CONCEPTS = "concepts"
 BATCH = 500
 # The summaries of the latest interactions are enough to find "the one I met at the fair".
@@ -88,7 +88,9 @@ def build_fields(
         for tag in thesaurus.tag(fields[name].split()):
             token = concept_token(tag.concept)
             group = group_token(thesaurus.isco.get(tag.concept, "") or "0")
+            # "e" a label, "c" the end of a compound word; upper case: in a complement.
             kind = "c" if tag.compound else "e"
+            kind = kind.upper() if tag.complement else kind
             entries.append(f"{name}/{token}/{group}/{tag.start}/{tag.end}/{kind}")
             index[column] += [token, group]
     built = {k: v for k, v in fields.items() if v}

@@ -340,29 +340,33 @@ def _best_term_match(fields: dict[str, list[str]], term: q.Term) -> tuple[float,
     return best, best_match
 
 
-def _concept_entries(text: str) -> list[tuple[str, str, str, int, int, bool]]:
-    """A document's tagged occupations: (field, occupation, group, start, end, compound)."""
+# What a tag is worth by kind: a label, the end of a compound word, the same in a complement.
+_TAG_KINDS = {"e": 1.0, "c": 0.8, "E": 0.5, "C": 0.4}
+
+
+def _concept_entries(text: str) -> list[tuple[str, str, str, int, int, float]]:
+    """A document's tagged occupations: (field, occupation, group, start, end, worth)."""
     out = []
     for entry in text.split():
         name, concept, group, start, end, kind = entry.split("/")
-        out.append((name, concept, group, int(start), int(end), kind == "c"))
+        out.append((name, concept, group, int(start), int(end), _TAG_KINDS.get(kind, 1.0)))
     return out
 
 
 def _concept_match(
-    entries: list[tuple[str, str, str, int, int, bool]],
+    entries: list[tuple[str, str, str, int, int, float]],
     fields: dict[str, list[str]],
     syn: q.Synonyms,
 ) -> tuple[float, Match | None]:
     best, best_match = 0.0, None
-    for name, concept, group, start, end, compound in entries:
+    for name, concept, group, start, end, worth in entries:
         weight = syn.concepts.get(concept) or syn.neighbours.get(concept) or syn.groups.get(group)
         if not weight:
             continue
         tokens = fields.get(name, [])
         value = FIELD_WEIGHTS.get(name, 0.3) * q.KIND_WEIGHTS["thesaurus"] * weight
         # As for words: an occupation that is the whole field says more than one among many.
-        value *= (0.8 if compound else 1.0) * (1 + 0.1 * (end - start) / max(len(tokens), 1))
+        value *= worth * (1 + 0.1 * (end - start) / max(len(tokens), 1))
         if value > best:
             best, best_match = value, Match(name, "thesaurus", set(tokens[start:end]))
     return best, best_match
