@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from entregent.network import views
+from entregent.network import views, views_duplicates
 
 app_name = "network"
 
@@ -33,6 +33,19 @@ urlpatterns = [
     path("bin/", views.bin_list, name="bin"),
     path("bin/<int:pk>/restore/", views.bin_restore, name="bin-restore"),
     path("bin/<int:pk>/delete/", views.bin_purge, name="bin-purge"),
+    # /network/duplicates/
+    path("duplicates/", views_duplicates.duplicate_list, name="duplicates"),
+    path(
+        "duplicates/<int:first>/<int:second>/merge/",
+        views_duplicates.duplicate_merge,
+        name="duplicate-merge",
+    ),
+    path(
+        "duplicates/<int:first>/<int:second>/not-the-same/",
+        views_duplicates.duplicate_distinct,
+        name="duplicate-distinct",
+    ),
+    path("duplicates/merges/<int:pk>/undo/", views_duplicates.merge_undo, name="merge-undo"),
     # /network/interactions/...
     path("interactions/new/", views.interaction_create, name="interaction-create"),
     path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction-edit"),

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from entregent.lib.http import AuthenticatedHttpRequest
 from entregent.lib.markdown import render_markdown
-from entregent.network import actions, search
+from entregent.network import actions, duplicates, search
 from entregent.network.forms import (
     ContactFilterForm,
     ContactForm,
@@ -305,6 +305,8 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "show_all": show_all or interaction_count <= TIMELINE_LENGTH,
         "relationships": relationships,
         "introduced": introduced,
+        # As last computed for the duplicates page: never computed here, this page stays fast.
+        "duplicate_count": len(duplicates.pairs_with(request.user, contact)),
         "interaction_kinds": Interaction.Kind.choices,
         "today": timezone.localdate(),
     }
