@@ -40,7 +40,14 @@ from entregent.network.forms import (
     SearchForm,
     TagForm,
 )
-from entregent.network.models import Contact, ContactQuerySet, Interaction, Relationship, Tag
+from entregent.network.models import (
+    Contact,
+    ContactPoint,
+    ContactQuerySet,
+    Interaction,
+    Relationship,
+    Tag,
+)
 from entregent.network.search.query import Filters
 
 CONTACTS_PER_PAGE = 50
@@ -276,7 +283,8 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(
         Contact.objects.owned_by(request.user)
         .select_related("introduced_by")
-        .prefetch_related("tags", "points"),
+        # Points an unfinished import added are not the member's yet.
+        .prefetch_related("tags", Prefetch("points", ContactPoint.objects.filter(pending=False))),
         pk=pk,
     )
     timeline = contact.interactions.prefetch_related(
@@ -324,7 +332,12 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _contact_form(request: AuthenticatedHttpRequest, contact: Contact) -> HttpResponse:
     creating = contact.pk is None
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
-    points = ContactPointFormSet(request.POST or None, instance=contact, prefix="points")
+    points = ContactPointFormSet(
+        request.POST or None,
+        instance=contact,
+        prefix="points",
+        queryset=ContactPoint.objects.filter(pending=False),  # see contact_detail
+    )
     if request.method == "POST" and form.is_valid() and points.is_valid():
         # The contact and its ways to reach it are saved together or not at all.
         with transaction.atomic():
