@@ -26,11 +26,13 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import socket
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import IO, Any
 
 from django.conf import settings
@@ -39,6 +41,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from entregent.accounts.models import User
 from entregent.imports.models import ImportChange, ImportJob
 from entregent.imports.parsers import HEAD_SIZE, detect_format, parse
 from entregent.imports.parsers.csv import FIELDS, guess_mapping
@@ -90,6 +93,7 @@ _TAG_LENGTH = int(getattr(Tag._meta.get_field("name"), "max_length", 60) or 60)
 _LABEL_LENGTH = int(getattr(ContactPoint._meta.get_field("label"), "max_length", 60) or 60)
 
 Progress = Callable[[int], None]
+_POSTCODE = re.compile(r"\b\d{5}\b")
 
 
 def max_bytes() -> int:
@@ -290,32 +294,37 @@ def _names_agree(row: _Row, target: dict[str, Any], key: tuple[str, str]) -> boo
     a, b = fold(row.fields["given_name"]), fold(target.get("given_name") or "")
     if not a or not b or a == b or a.startswith(b) or b.startswith(a):
         return True
-    # Imported lazily: the duplicate finder may move to the network app.
-    from entregent.network.dedupe import Record, is_exact, score_pair
-
+    finder = _finder()
     kind, value = key
     shared = {"emails": (value,)} if kind == "email" else {}
     if kind == "phone":
         shared = {"phones": (value,)}
     elif kind == "linkedin":
         shared = {"linkedin": (value,)}
-    first = Record(
+    first = finder.Record(
         id=1,
         given_name=row.fields["given_name"],
         family_name=row.fields["family_name"],
         display_name=row.display_name,
         organisation=row.fields["organisation"],
-        **shared,  # type: ignore[arg-type]
+        **shared,
     )
-    second = Record(
+    second = finder.Record(
         id=2,
         given_name=target.get("given_name") or "",
         family_name=target.get("family_name") or "",
         display_name=target.get("display_name") or "",
         organisation=target.get("organisation") or "",
-        **shared,  # type: ignore[arg-type]
+        **shared,
     )
-    return is_exact(score_pair(first, second))
+    return bool(finder.is_exact(finder.score_pair(first, second)))
+
+
+def _finder() -> ModuleType:
+    """The duplicate finder, imported when first needed (its tables take a moment to build)."""
+    from entregent.network import dedupe
+
+    return dedupe
 
 
 # The importer --------------------------------------------------------------------------------
@@ -1007,23 +1016,26 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 def _dedupe_record(
     key: int, fields: dict[str, Any], display_name: str, points: Iterable[tuple[str, ...]]
 ) -> Any:
-    from entregent.network.dedupe import Record
-
     points = list(points)
     birthday = None
     if fields.get("birthday_day") and fields.get("birthday_month"):
         birthday = (fields.get("birthday_year"), fields["birthday_month"], fields["birthday_day"])
-    return Record(
+    given, family = fields.get("given_name") or "", fields.get("family_name") or ""
+    address = next((p[2] for p in points if p[0] == "address"), "")
+    postcode = _POSTCODE.search(address)
+    # As network.duplicates.contact_records() builds the member's own records.
+    return _finder().Record(
         id=key,
-        given_name=fields.get("given_name") or "",
-        family_name=fields.get("family_name") or "",
-        display_name=display_name,
+        given_name=given,
+        family_name=family,
+        display_name="" if (given or family) else display_name,
         organisation=fields.get("organisation") or "",
         emails=tuple(p[1] for p in points if p[0] == "email"),
         phones=tuple(p[1] for p in points if p[0] == "phone"),
         linkedin=tuple(p[1] for p in points if p[0] == "linkedin"),
-        address=" ".join(p[2] for p in points if p[0] == "address"),
-        city=fields.get("location") or "",
+        address=address,
+        postcode=postcode[0] if postcode else "",
+        city=(fields.get("location") or "").split(",")[0].strip(),
         birthday=birthday,
     )
 
@@ -1055,27 +1067,17 @@ def _possible_duplicates(owner_id: int, importer: Importer, limit: int) -> int |
         return None
     if not importer.records:
         return 0
-    network = Contact.objects.filter(owner_id=owner_id, pending=False, deleted_at__isnull=True)
-    if network.count() + len(importer.records) > limit:
+    owner = User.objects.get(pk=owner_id)
+    if Contact.objects.owned_by(owner).count() + len(importer.records) > limit:
         return None
-    from entregent.network.dedupe import find_candidates, is_exact
+    from entregent.network.duplicates import contact_records
 
-    fields = list(network.values("pk", "display_name", *FILLABLE_FIELDS))
-    points: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-    for contact_id, kind, value, raw in ContactPoint.objects.filter(
-        contact__in=network, pending=False
-    ).values_list("contact_id", "kind", "value", "raw"):
-        points[contact_id].append((kind, value, raw))
-    records = list(importer.records)
-    for contact in fields:
-        records.append(
-            _dedupe_record(contact["pk"], contact, contact["display_name"], points[contact["pk"]])
-        )
+    finder = _finder()
     involved: set[int] = set()
-    for candidate in find_candidates(records):
-        if is_exact(candidate):
-            continue
-        involved.update(key for key in (candidate.a, candidate.b) if key < 0)
+    for candidate in finder.find_candidates(importer.records + contact_records(owner)):
+        if not finder.is_exact(candidate):
+            # The file's contacts have negative stand-in ids.
+            involved.update(key for key in (candidate.a, candidate.b) if key < 0)
     return len(involved)
 
 
