@@ -57,6 +57,37 @@ def holdings() -> list[Holding]:
     return list(_holdings.values())
 
 
+@dataclass(frozen=True)
+class ExportFile:
+    """A file that goes beside the JSON data in the member's export, in a format other tools
+    read (the contacts as a vCard file, for any address book)."""
+
+    name: str  # "contacts.vcf"
+    description: str  # what it is, for the export page (a lazy translation)
+    build: Callable[[User], str | bytes]
+
+
+_files: dict[str, ExportFile] = {}
+
+
+def register_file(name: str, build: Callable[[User], str | bytes], description: Any) -> None:
+    """Add a file to every member's export; ``build`` makes its content for one member."""
+    _files[name] = ExportFile(name, description, build)
+
+
+def export_files() -> list[ExportFile]:
+    return list(_files.values())
+
+
+def export_user_files(user: User) -> dict[str, bytes]:
+    """Each registered file's content for this member, by file name."""
+    built = {}
+    for file in export_files():
+        content = file.build(user)
+        built[file.name] = content.encode("utf-8") if isinstance(content, str) else content
+    return built
+
+
 def export_user_data(user: User) -> dict[str, Any]:
     """Everything the member holds, as plain JSON-ready data, one key per model."""
     data: dict[str, Any] = {}

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -137,14 +139,22 @@ def export(request: HttpRequest) -> HttpResponse:
             "member": user.email,
             "data": registry.export_user_data(user),
         }
-        response = HttpResponse(
-            json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-        filename = f"entregent-export-{timezone.localdate(now).isoformat()}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        name = f"entregent-export-{timezone.localdate(now).isoformat()}"
+        # One archive: the JSON data, and files other tools read (the contacts as a vCard)
+        # that apps register with the registry.
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(
+                f"{name}.json",
+                json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            )
+            for filename, content in registry.export_user_files(user).items():
+                archive.writestr(filename, content)
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
         return response
-    return render(request, "accounts/export.html", {"holdings": _summaries(user)})
+    context = {"holdings": _summaries(user), "files": registry.export_files()}
+    return render(request, "accounts/export.html", context)
 
 
 @login_required

@@ -17,3 +17,11 @@ class ImportsConfig(AppConfig):
         # The uploaded file stays out of the JSON export: the contacts it brought are there.
         registry.register(models.ImportJob, exclude=["data"])
         registry.register(models.ImportChange, "job__owner")
+        # The member's export also holds their contacts as a vCard file, photos included.
+        from entregent.imports import exports
+
+        registry.register_file(
+            "contacts.vcf",
+            exports.member_vcard,
+            _("your contacts as a vCard file, which any address book imports, photos included"),
+        )

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -45,11 +47,17 @@ class ExportTests(BaseTestCase):
         give_a_network(cls.alice, "alice")
         give_a_network(cls.bob, "bob")
 
-    def download(self) -> dict[str, Any]:
+    def archive(self) -> dict[str, bytes]:
+        """The downloaded archive's files, by name."""
         self.client.force_login(self.alice)
         response = self.client.post(reverse("accounts:export"))
         self.assertEqual(response.status_code, 200)
-        return dict(json.loads(response.content))
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+
+    def download(self) -> dict[str, Any]:
+        today = timezone.localdate().isoformat()
+        return dict(json.loads(self.archive()[f"entregent-export-{today}.json"]))
 
     def test_the_page_says_what_the_file_holds_and_what_it_leaves_out(self) -> None:
         self.client.force_login(self.alice)
@@ -68,9 +76,25 @@ class ExportTests(BaseTestCase):
         today = timezone.localdate().isoformat()
         self.assertEqual(
             response["Content-Disposition"],
-            f'attachment; filename="entregent-export-{today}.json"',
+            f'attachment; filename="entregent-export-{today}.zip"',
         )
-        self.assertTrue(response["Content-Type"].startswith("application/json"))
+        self.assertEqual(response["Content-Type"], "application/zip")
+
+    def test_the_archive_holds_the_contacts_as_a_vcard_file(self) -> None:
+        files = self.archive()
+
+        vcard = files["contacts.vcf"].decode()
+        self.assertEqual(vcard.count("BEGIN:VCARD"), 2)
+        self.assertIn("FN:alice's designer", vcard)
+        self.assertIn("EMAIL:designer.alice@example.org", vcard)
+        self.assertNotIn("bob", vcard.lower())
+
+    def test_the_page_names_the_files_beside_the_data(self) -> None:
+        self.client.force_login(self.alice)
+
+        response = self.client.get(reverse("accounts:export"))
+
+        self.assertContains(response, "<code>contacts.vcf</code>", html=True)
 
     def test_alices_export_holds_all_her_network_and_nothing_of_bobs(self) -> None:
         data = self.download()["data"]
