@@ -75,7 +75,7 @@ class DuplicatesPageTests(BaseTestCase):
         self.assertEqual(kept.display_name, "Zéphyrine Durand")
         self.assertFalse(Contact.objects.filter(pk=self.second.pk).exists())
         page = self.client.get(response["Location"])
-        self.assertContains(page, "ZÉPHYRINE DURAND was merged into Zéphyrine Durand.")
+        self.assertContains(page, "Zéphyrine Durand and ZÉPHYRINE DURAND are now one contact.")
         self.assertContains(page, reverse("network:merge-undo", args=[merge.pk]))
         self.assertContains(page, "No possible duplicates among your 1 contact.")
 
