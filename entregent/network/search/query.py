@@ -144,7 +144,8 @@ class Query:
     terms: list[Term]
     synonyms: list[Synonyms]
     filters: Filters
-    owner_key: str
+    # The owner keys of the documents to search: the member's, and where the contacts stand.
+    owner_keys: list[str]
     owner_id: int = 0
 
     def groups(self) -> list[tuple[list[Term], Synonyms | None]]:
@@ -225,7 +226,8 @@ def to_fts5(query: Query, any_group: bool = False) -> str:
         else:
             groups.append(f"({direct})")
     joiner = " OR " if any_group else " AND "
-    return f'owner_key : "{query.owner_key}" AND (' + joiner.join(groups) + ")"
+    owners = " OR ".join(f'"{k}"' for k in query.owner_keys)
+    return f"owner_key : ({owners}) AND (" + joiner.join(groups) + ")"
 
 
 def _ts_any(term: Term, prefix: bool = True) -> str:
@@ -252,4 +254,5 @@ def to_tsquery(query: Query, any_group: bool = False) -> str:
         else:
             groups.append(f"({direct})")
     joiner = " | " if any_group else " & "
-    return f"{query.owner_key} & (" + joiner.join(groups) + ")"
+    owners = " | ".join(query.owner_keys)
+    return f"({owners}) & (" + joiner.join(groups) + ")"
