@@ -1081,7 +1081,7 @@ def _possible_duplicates(owner_id: int, importer: Importer, limit: int) -> int |
     return len(involved)
 
 
-def preview_import(job: ImportJob, *, background: bool = False) -> ImportJob:
+def preview_import(job: ImportJob, *, fuzzy_limit: int = FUZZY_LIMIT_INLINE) -> ImportJob:
     """Read the whole file as a dry run and store the preview; the job becomes READY (or
     FAILED with the reason, when the file cannot be read as its format)."""
     data = job_data(job)
@@ -1101,7 +1101,7 @@ def preview_import(job: ImportJob, *, background: bool = False) -> ImportJob:
                 build_preview(
                     job.owner_id,
                     read_rows(job, data),
-                    fuzzy_limit=FUZZY_LIMIT_BACKGROUND if background else FUZZY_LIMIT_INLINE,
+                    fuzzy_limit=fuzzy_limit,
                 )
             )
         except (ImportFormatError, ValueError) as error:
@@ -1380,13 +1380,10 @@ def recover_interrupted(now: dt.datetime | None = None) -> list[int]:
     """
     now = now or timezone.now()
     recovered = []
+    # Taken by a worker: a running import has started; a preview or an undo has a runner.
     stuck = ImportJob.objects.filter(
-        status__in=(
-            ImportJob.Status.PREVIEWING,
-            ImportJob.Status.RUNNING,
-            ImportJob.Status.UNDOING,
-        ),
-        started_at__isnull=False,
+        Q(status=ImportJob.Status.RUNNING, started_at__isnull=False)
+        | Q(status__in=(ImportJob.Status.PREVIEWING, ImportJob.Status.UNDOING), runner__gt="")
     ).defer("data")
     for job in stuck:
         if _alive(job, now):
@@ -1428,21 +1425,20 @@ def discard_stale_uploads(older_than: dt.timedelta = dt.timedelta(days=7)) -> in
 def start_preview(job: ImportJob) -> None:
     """Mark a job as being read; the worker's preview task reads it."""
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.PREVIEWING, started_at=None, runner="", error=""
+        status=ImportJob.Status.PREVIEWING, runner="", heartbeat_at=None, error=""
     )
     job.refresh_from_db()
 
 
 def run_preview(job: ImportJob) -> ImportJob:
     """The worker's side of a background preview (see ``start_preview``)."""
-    now = timezone.now()
     claimed = ImportJob.objects.filter(
-        pk=job.pk, status=ImportJob.Status.PREVIEWING, started_at__isnull=True
-    ).update(started_at=now, heartbeat_at=now, runner=runner_id())
+        pk=job.pk, status=ImportJob.Status.PREVIEWING, runner=""
+    ).update(heartbeat_at=timezone.now(), runner=runner_id())
     job.refresh_from_db()
     if claimed:
-        preview_import(job, background=True)
-        ImportJob.objects.filter(pk=job.pk).update(started_at=None, runner="")
+        preview_import(job, fuzzy_limit=FUZZY_LIMIT_BACKGROUND)
+        ImportJob.objects.filter(pk=job.pk).update(runner="")
         job.refresh_from_db()
     return job
 
@@ -1455,7 +1451,6 @@ def start_undo(job: ImportJob) -> bool:
     return bool(
         ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.DONE).update(
             status=ImportJob.Status.UNDOING,
-            started_at=None,
             heartbeat_at=None,
             runner="",
             result=_with_undo(job.result),
@@ -1479,10 +1474,9 @@ def _with_undo(result: dict[str, Any]) -> dict[str, Any]:
 
 def undo_import(job: ImportJob) -> ImportJob:
     """Take back a finished import (see ``start_undo``), keeping what the member changed."""
-    now = timezone.now()
     claimed = ImportJob.objects.filter(
-        pk=job.pk, status=ImportJob.Status.UNDOING, started_at__isnull=True
-    ).update(started_at=now, heartbeat_at=now, runner=runner_id())
+        pk=job.pk, status=ImportJob.Status.UNDOING, runner=""
+    ).update(heartbeat_at=timezone.now(), runner=runner_id())
     job.refresh_from_db()
     if claimed:
         with translation.override(_language(job)):
