@@ -48,12 +48,20 @@ _fr = snowballstemmer.stemmer("french")
 _en = snowballstemmer.stemmer("english")
 
 
+# Every character with a combining class (accents and other marks), to delete with
+# str.translate: done in C, it makes folding, which indexing runs over every word of every
+# contact, twice as fast as testing each character in Python. The last combining character is
+# below U+1E950; plane 14's variation selectors have class 0.
+_MARKS = {c: None for c in range(0x300, 0x20000) if unicodedata.combining(chr(c))}
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, ligatures expanded: "Œuvre Développée" -> "oeuvre developpee"."""
-    text = (text or "").translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.casefold()
+    text = text or ""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return decomposed.translate(_MARKS).casefold()
 
 
 def words(text: str) -> list[str]:
