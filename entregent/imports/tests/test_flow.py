@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from entregent.accounts.models import User
 from entregent.imports import actions
 from entregent.imports.models import ImportJob
 from entregent.network.models import Contact, ContactPhoto, Tag
@@ -478,3 +479,15 @@ class PrivacyTests(FlowTestCase):
         job.refresh_from_db()
         self.assertEqual(job.status, ImportJob.Status.DONE)
         self.assertEqual(len(self.visible()), 11)
+
+
+class AdminTests(FlowTestCase):
+    def test_an_operator_sees_an_import_without_its_file(self) -> None:
+        job = self.import_through_pages("linkedin_connections.csv")
+        operator = User.objects.create_superuser("ops@example.org", "x")
+        self.client.force_login(operator)
+        response = self.client.get(reverse("admin:imports_importjob_changelist"))
+        self.assertContains(response, reverse("admin:imports_importjob_change", args=[job.pk]))
+        response = self.client.get(reverse("admin:imports_importjob_change", args=[job.pk]))
+        self.assertContains(response, job.sha256)
+        self.assertNotContains(response, "Camille")
