@@ -206,11 +206,14 @@ def fill(contacts: int) -> tuple[Any, float]:
 
 
 def analyse() -> None:
-    """Fresh planner statistics, as a database that has lived a while would have."""
+    """Fresh planner statistics and, on PostgreSQL, a vacuumed heap, as a database that has
+    lived a while would have: autovacuum does both after bulk writes. Without the vacuum,
+    the rows a benchmark just wrote have no visibility map and every index scan checks the
+    heap (a filtered search took 30 ms instead of 7 at 10,000 contacts)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 # Measurement -------------------------------------------------------------------------------
