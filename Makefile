@@ -20,6 +20,7 @@ setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py demo --if-empty
+	$(PY) manage.py rebuild_search_index --if-stale
 
 # The site, the task worker and the scheduler, together; Ctrl-C stops all three.
 run: setup

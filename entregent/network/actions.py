@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from entregent.network.models import Contact, Merge
+from entregent.network.models import Contact, DuplicateDecision, Merge
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -404,6 +404,7 @@ def merge_contacts(
     # Whatever still points at the merged contact now (nothing, unless rows were written
     # meanwhile) is recorded with it.
     _delete_recorded([merged], snapshot, using, keep_out=merged)
+    _keep_decisions(owner, kept, merged, snapshot)
 
     Contact.objects.filter(pk=kept.pk).refresh_last_interaction()
     _reindex([kept.pk])
@@ -416,6 +417,30 @@ def merge_contacts(
         snapshot=snapshot,
         kept_before=kept_before["fields"],
     )
+
+
+def _keep_decisions(owner: User, kept: Contact, merged: Contact, snapshot: dict[str, Any]) -> None:
+    """ "Not the same person" as the merged contact is true of the kept one too.
+
+    Such a decision moved to the kept contact may break its pair's order (first < second) and
+    be dropped; it is recorded again in order, and the row made is noted so that an unmerge
+    removes it.
+    """
+    snapshot["created"] = []
+    label = DuplicateDecision._meta.label_lower
+    for row in snapshot["deleted"]:
+        if row["model"] != label:
+            continue
+        pair = {row["fields"]["first"], row["fields"]["second"]}
+        others = pair - {kept.pk, merged.pk}
+        if len(others) != 1:
+            continue  # the merged pair itself
+        first, second = sorted((kept.pk, others.pop()))
+        decision, created = DuplicateDecision.objects.get_or_create(
+            owner=owner, first_id=first, second_id=second
+        )
+        if created:
+            snapshot["created"].append([label, decision.pk])
 
 
 def _reindex(contact_ids: list[int]) -> None:
@@ -569,6 +594,10 @@ def unmerge(merge: Merge) -> UnmergeResult:
     if not _restore_row(snapshot["contact"], using, problems, str(_("Contact"))):
         raise MergeError(_("The merged contact could not be restored."))
     merged = Contact._base_manager.using(using).get(pk=merged_id)
+    from django.apps import apps
+
+    for label, pk in snapshot.get("created", []):
+        apps.get_model(label)._base_manager.using(using).filter(pk=pk).delete()
     # Parents before the rows that point at them: the reverse of the deletion order.
     for row in reversed(snapshot["deleted"]):
         _restore_row(row, using, problems, _row_label(row))
@@ -600,8 +629,6 @@ def unmerge(merge: Merge) -> UnmergeResult:
     _restore_kept_fields(kept, merge.kept_before, snapshot["kept_after"], problems, using)
 
     # Links emptied by the merge get their target back, if still empty and the target exists.
-    from django.apps import apps
-
     for entry in snapshot["nulled"]:
         model = apps.get_model(entry["model"])
         f = model._meta.get_field(entry["field"])

@@ -47,6 +47,24 @@ MAX_INTERACTIONS = 200
 ACTIVE, ARCHIVED, BINNED, PENDING = "x", "a", "b", "p"
 
 
+# What the documents are made of changes with the code (stems, the thesaurus, occupation
+# tokens): bump this when it does, and `rebuild_search_index --if-stale` (which `make setup`
+# runs) rebuilds documents built by an older version.
+INDEX_VERSION = "2026-11-28.1"
+INDEX_VERSION_KEY = "search-index-version"
+
+
+def index_is_stale() -> bool:
+    """True when the documents may have been built by an older version of this module."""
+    if not SearchDocument.objects.exists():
+        return False
+    return cache.get(INDEX_VERSION_KEY) != INDEX_VERSION
+
+
+def mark_index_current() -> None:
+    cache.set(INDEX_VERSION_KEY, INDEX_VERSION, timeout=None)
+
+
 def owner_key(owner_id: int, state: str = ACTIVE) -> str:
     return f"owner{owner_id}{state}"
 

@@ -284,6 +284,21 @@ class MergeTests(MergeFixture):
         # merged -> other duplicates kept -> other; merged -> kept would be kept -> kept.
         self.assertEqual(len(relationships["dropped"]), 2)
 
+    def test_not_the_same_person_as_the_merged_contact_stays_true_of_the_kept_one(self) -> None:
+        kept = make_contact(self.alice, "Paul Roy")
+        between = make_contact(self.alice, "Paula Roy")
+        merged = make_contact(self.alice, "P. Roy")
+        # Moved to the kept contact, this pair would be out of order (first < second).
+        DuplicateDecision.objects.create(owner=self.alice, first=between, second=merged)
+
+        merge = merge_contacts(self.alice, kept, merged)
+
+        self.assertTrue(DuplicateDecision.objects.filter(first=kept, second=between).exists())
+        result = unmerge(merge)
+        print(result.not_restored, merge.snapshot["deleted"], merge.snapshot.get("created"), list(DuplicateDecision.objects.values()))
+        self.assertFalse(DuplicateDecision.objects.filter(first=kept, second=between).exists())
+        self.assertTrue(DuplicateDecision.objects.filter(first=between, second=merged).exists())
+
     def test_a_contact_cannot_be_merged_with_itself(self) -> None:
         with self.assertRaises(MergeError):
             merge_contacts(self.alice, self.kept, self.kept)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from io import StringIO
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
@@ -19,6 +20,7 @@ from entregent.accounts.models import User
 from entregent.lib.text import fold, stems, words
 from entregent.network.models import Contact, Interaction, Relationship, SearchDocument, Tag
 from entregent.network.search import Results, reindex_contacts, search
+from entregent.network.search.documents import INDEX_VERSION_KEY
 from entregent.network.search.engine import CANDIDATES
 from entregent.network.search.query import parse, to_fts5, to_tsquery
 from entregent.network.tests.factories import log_interaction, make_contact, make_tag
@@ -273,6 +275,18 @@ class IndexFollowsWritesTests(BaseTestCase):
         call_command("rebuild_search_index", "--json", stdout=out)
         self.assertEqual(json.loads(out.getvalue())["contacts"], 1)
         self.assertEqual(names(search(self.alice, "physicienne")), ["Irène Joliot"])
+
+    def test_rebuild_if_stale_only_rebuilds_documents_of_an_older_index(self) -> None:
+        make_contact(self.alice, "Irène Joliot", headline="Physicienne")
+        cache.set(INDEX_VERSION_KEY, "an older version", timeout=None)
+
+        def rebuilt() -> int:
+            out = StringIO()
+            call_command("rebuild_search_index", "--if-stale", "--json", stdout=out)
+            return int(json.loads(out.getvalue())["contacts"])
+
+        self.assertEqual(rebuilt(), 1)
+        self.assertEqual(rebuilt(), 0)  # up to date now
 
 
 class SearchPageTests(SearchCorpus):

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from entregent.accounts.models import User
 from entregent.network.search import reindex_owner
+from entregent.network.search.documents import index_is_stale, mark_index_current
 
 
 class Command(BaseCommand):
@@ -19,8 +20,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", help="Only this member (email address)")
         parser.add_argument("--json", action="store_true", help="Print a JSON summary")
+        parser.add_argument(
+            "--if-stale",
+            action="store_true",
+            help="Only if the documents were built by an older version of the index",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_stale"] and not index_is_stale():
+            if not options["json"]:
+                self.stdout.write("The search index is up to date.")
+            else:
+                self.stdout.write(json.dumps({"members": 0, "contacts": 0, "seconds": 0}))
+            return
         users = User.objects.order_by("pk")
         if options["user"]:
             users = users.filter(email__iexact=options["user"])
@@ -31,6 +43,8 @@ class Command(BaseCommand):
         for user_id in users.values_list("pk", flat=True):
             summary["contacts"] += reindex_owner(user_id)
             summary["members"] += 1
+        if not options["user"]:
+            mark_index_current()
         seconds = round(time.perf_counter() - started, 2)
         if options["json"]:
             self.stdout.write(json.dumps({**summary, "seconds": seconds}))
