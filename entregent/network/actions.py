@@ -404,7 +404,8 @@ def merge_contacts(
     # Whatever still points at the merged contact now (nothing, unless rows were written
     # meanwhile) is recorded with it.
     _delete_recorded([merged], snapshot, using, keep_out=merged)
-    _keep_decisions(owner, kept, merged, snapshot)
+    # (Deleting it cleared merged.pk: the snapshot has the id.)
+    _keep_decisions(owner, kept, snapshot["merged_id"], snapshot)
 
     Contact.objects.filter(pk=kept.pk).refresh_last_interaction()
     _reindex([kept.pk])
@@ -419,7 +420,7 @@ def merge_contacts(
     )
 
 
-def _keep_decisions(owner: User, kept: Contact, merged: Contact, snapshot: dict[str, Any]) -> None:
+def _keep_decisions(owner: User, kept: Contact, merged_id: int, snapshot: dict[str, Any]) -> None:
     """ "Not the same person" as the merged contact is true of the kept one too.
 
     Such a decision moved to the kept contact may break its pair's order (first < second) and
@@ -432,7 +433,7 @@ def _keep_decisions(owner: User, kept: Contact, merged: Contact, snapshot: dict[
         if row["model"] != label:
             continue
         pair = {row["fields"]["first"], row["fields"]["second"]}
-        others = pair - {kept.pk, merged.pk}
+        others = pair - {kept.pk, merged_id}
         if len(others) != 1:
             continue  # the merged pair itself
         first, second = sorted((kept.pk, others.pop()))
