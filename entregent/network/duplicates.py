@@ -47,6 +47,7 @@ REASON_LABELS: dict[str, _StrPromise] = {
 # Bump when what a record holds changes, so that cached results are computed again.
 _RECORDS_VERSION = 1
 CACHE_SECONDS = 24 * 3600
+QUEUED_SECONDS = 5 * 60
 # Above this many contacts the computation goes to the worker rather than holding up the page:
 # it takes about 0.06 s per thousand contacts (0.58 s at 10,000).
 SYNC_LIMIT = 3000
@@ -192,8 +193,9 @@ def find(owner: User, *, background: bool = True) -> Found:
         return Found([Pair(*row) for row in found["rows"]])
     if not background or Contact.objects.owned_by(owner).count() <= SYNC_LIMIT:
         return Found(refresh(owner))
-    # Once per version: reloading the page while it computes queues nothing more.
-    if cache.add(f"network:duplicates-queued:{owner.pk}:{current}", True, CACHE_SECONDS):
+    # Once per version: reloading the page while it computes queues nothing more. Queued again
+    # after a while, in case the worker lost it (stopped, crashed).
+    if cache.add(f"network:duplicates-queued:{owner.pk}:{current}", True, QUEUED_SECONDS):
         compute_duplicates.enqueue(owner.pk)
         latest = cache.get(_key(owner.pk))
         if latest is not None and latest["version"] == current:
