@@ -266,23 +266,27 @@ class PostgresBackend(Backend):
         # so it prefers scanning every document to the GIN index (22 ms instead of 7 at
         # 10,000 contacts), and starts parallel workers for a few hundred rows: both are
         # switched off for this one statement, and the previous values put back.
+        outer = connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('enable_seqscan'), "
-                "current_setting('max_parallel_workers_per_gather')"
-            )
-            seqscan, workers = cursor.fetchone()
+            if outer:
+                # Inside someone else's transaction the settings would outlive this query.
+                cursor.execute(
+                    "SELECT current_setting('enable_seqscan'), "
+                    "current_setting('max_parallel_workers_per_gather')"
+                )
+                previous = cursor.fetchone()
             cursor.execute(
                 "SELECT set_config('enable_seqscan', 'off', true), "
                 "set_config('max_parallel_workers_per_gather', '0', true)"
             )
             cursor.execute(sql, params)
             found = [row[0] for row in cursor.fetchall()]
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', %s, true), "
-                "set_config('max_parallel_workers_per_gather', %s, true)",
-                [seqscan, workers],
-            )
+            if outer:
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', %s, true), "
+                    "set_config('max_parallel_workers_per_gather', %s, true)",
+                    list(previous),
+                )
             return found
 
     def containing(self, owner_id: int, word: str, limit: int) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from io import StringIO
+from unittest import skipUnless
 
 from django.core.cache import cache
 from django.core.management import call_command
@@ -215,6 +216,14 @@ class SearchTests(SearchCorpus):
     def test_a_contact_archived_by_a_bulk_write_is_hidden_even_before_reindexing(self) -> None:
         Contact.objects.filter(pk=self.louis.pk).update(archived_at=self.louis.created_at)
         self.assertEqual(names(search(self.alice, "boulanger")), [])
+
+    @skipUnless(connection.vendor == "postgresql", "PostgreSQL planner settings")
+    def test_the_planner_settings_of_the_search_do_not_outlive_it(self) -> None:
+        # The test runs inside a transaction, as a search inside another write would.
+        search(self.alice, "graphiste")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            self.assertEqual(cursor.fetchone()[0], "on")
 
     def test_binned_contacts_are_not_found(self) -> None:
         self.client.force_login(self.alice)
