@@ -6,6 +6,7 @@ import json
 from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import CommandError, ManagementUtility, call_command
 
@@ -94,7 +95,10 @@ class ExitCodeTests(BaseTestCase):
     def manage(self, *args: str) -> tuple[int, str, str]:
         out, err = StringIO(), StringIO()
         code = 0
-        with redirect_stdout(out), redirect_stderr(err):
+        # run_from_argv closes every connection when done, the test's transaction with it on
+        # PostgreSQL: keep it open.
+        closing = mock.patch("django.core.management.base.connections.close_all")
+        with redirect_stdout(out), redirect_stderr(err), closing:
             try:
                 ManagementUtility(["manage.py", "import_contacts", *args]).execute()
             except SystemExit as exit:
