@@ -200,7 +200,8 @@ class Backend:
         member's active contacts, the search without filters)."""
         raise NotImplementedError
 
-    def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
+    def containing(self, owner_id: int, pieces: list[str], limit: int) -> list[str]:
+        """The member's known words that contain one of ``pieces``, shortest first."""
         raise NotImplementedError
 
 
@@ -228,17 +229,18 @@ class SQLiteBackend(Backend):
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
-        if len(word) < 3:
+    def containing(self, owner_id: int, pieces: list[str], limit: int) -> list[str]:
+        pieces = [p for p in pieces if len(p) >= 3]
+        if not pieces:
             return []
         sql = (
             "SELECT t.word FROM network_searchterm_tri f "
             "JOIN network_searchterm t ON t.id = f.rowid "
             "WHERE network_searchterm_tri MATCH %s AND t.owner_id = %s "
-            "ORDER BY length(t.word) LIMIT %s"
+            "ORDER BY length(t.word), t.word LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [f'"{word}"', owner_id, limit])
+            cursor.execute(sql, [" OR ".join(f'"{p}"' for p in pieces), owner_id, limit])
             return [row[0] for row in cursor.fetchall()]
 
 
@@ -289,15 +291,17 @@ class PostgresBackend(Backend):
                 )
             return found
 
-    def containing(self, owner_id: int, word: str, limit: int) -> list[str]:
-        if len(word) < 3:
+    def containing(self, owner_id: int, pieces: list[str], limit: int) -> list[str]:
+        pieces = [p for p in pieces if len(p) >= 3]
+        if not pieces:
             return []
+        likes = " OR ".join(["word LIKE %s"] * len(pieces))
         sql = (
-            "SELECT word FROM network_searchterm WHERE owner_id = %s AND word LIKE %s "
-            "ORDER BY length(word) LIMIT %s"
+            f"SELECT word FROM network_searchterm WHERE owner_id = %s AND ({likes}) "
+            "ORDER BY length(word), word LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [owner_id, f"%{word}%", limit])
+            cursor.execute(sql, [owner_id, *(f"%{p}%" for p in pieces), limit])
             return [row[0] for row in cursor.fetchall()]
 
 
@@ -516,9 +520,9 @@ def prepare(
             term.typos = typo_candidates(term.word, vocab)
             parts = contained_parts(term.word, vocab)
             # Words containing the word or its stem: "graphistes" finds "infographiste".
-            for piece in dict.fromkeys([term.word, *term.stems]):
-                if len(piece) >= 4:
-                    parts += [w for w in engine.containing(user.pk, piece, 20) if w != term.word]
+            pieces = [p for p in dict.fromkeys([term.word, *term.stems]) if len(p) >= 4]
+            found = engine.containing(user.pk, pieces, 20 * len(pieces))
+            parts += [w for w in found if w != term.word]
             term.parts = list(dict.fromkeys(parts))
     thesaurus = thesaurus or default_thesaurus()
     synonyms = q.expand_synonyms(words, thesaurus) if words else []
@@ -607,12 +611,13 @@ def _rank(s: _Scored) -> tuple[bool, float, int, str, int]:
 
 
 def _explain(hits: list[Hit], query: q.Query) -> None:
-    contact_ids = [h.contact.pk for h in hits]
+    wants_tags = {h.contact.pk for h in hits if any(m.field == "tags" for m in h.matches)}
     tags: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in Contact.tags.through.objects.filter(
-        contact_id__in=contact_ids
-    ).values_list("contact_id", "tag__name"):
-        tags[contact_id].append(name)
+    if wants_tags:
+        for contact_id, name in Contact.tags.through.objects.filter(
+            contact_id__in=wants_tags
+        ).values_list("contact_id", "tag__name"):
+            tags[contact_id].append(name)
     wants_interactions = {
         h.contact.pk for h in hits if any(m.field == "interactions" for m in h.matches)
     }
@@ -670,11 +675,14 @@ def _add_via(user: User, hits: list[Hit]) -> None:
             links[rel.from_contact_id][rel.to_contact_id] = rel.to_contact
         if rel.to_contact_id in ids:
             links[rel.to_contact_id][rel.from_contact_id] = rel.from_contact
-    introducers = Contact.objects.owned_by(user).filter(introduced__in=ids).distinct()
-    for introducer in introducers.prefetch_related("introduced"):
-        for introduced in introducer.introduced.all():
-            if introduced.pk in ids:
-                links[introduced.pk][introducer.pk] = introducer
+    # Who introduced each hit is on the hit itself: one query for all of them, if any.
+    introduced_by = {h.contact.pk: h.contact.introduced_by_id for h in hits}
+    introducers = Contact.objects.owned_by(user).in_bulk(
+        {pk for pk in introduced_by.values() if pk}
+    )
+    for contact_id, introducer_id in introduced_by.items():
+        if introducer_id is not None and introducer_id in introducers:
+            links[contact_id][introducer_id] = introducers[introducer_id]
     for hit in hits:
         people = [c for c in links.get(hit.contact.pk, {}).values() if c.pk != hit.contact.pk]
         people.sort(key=lambda c: (-(c.tie_strength or 0), c.display_name))
