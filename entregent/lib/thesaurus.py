@@ -48,6 +48,10 @@ LONGEST_SPAN = 6
 PREPOSITIONS = frozenset(
     "in of for at on with by from de du des en pour chez dans sur avec au aux par".split()
 )
+# A word found in the labels of more occupations than this ("director", "manager", "designer",
+# "engineer") is a head noun, not an occupation, when it stands alone: ESCO does list it as a
+# label of one or two occupations, but "Director" on a contact means none of them in particular.
+GENERIC_WORD = 50
 # Neighbours (same ISCO group) only for a query naming at most this many occupations.
 RELATED_MAX = 3
 
@@ -252,7 +256,8 @@ class Thesaurus:
         n = 0
         while n < len(content):
             for size in range(min(self.longest, LONGEST_SPAN, len(content) - n), 0, -1):
-                concepts = self.index.get(tuple(k for _, k in content[n : n + size]))
+                key = tuple(k for _, k in content[n : n + size])
+                concepts = None if self._generic(key) else self.index.get(key)
                 if concepts:
                     if len(concepts) <= MAX_TAGS_PER_SPAN:
                         start, end = content[n][0], content[n + size - 1][0] + 1
@@ -299,7 +304,8 @@ class Thesaurus:
         i = 0
         while i < len(keys):
             for size in range(min(self.longest, len(keys) - i), 0, -1):
-                concepts = self.index.get(tuple(keys[i : i + size]))
+                key = tuple(keys[i : i + size])
+                concepts = None if self._generic(key) else self.index.get(key)
                 if concepts:
                     weight = breadth(len(concepts))
                     expansions.append(
@@ -378,6 +384,9 @@ class Thesaurus:
                 union = sum(self.idf.get(k, default_idf) for k in keys | other)
                 best = max(best, shared / union)
         return best
+
+    def _generic(self, key: tuple[str, ...]) -> bool:
+        return len(key) == 1 and len(self.by_stem.get(key[0], ())) > GENERIC_WORD
 
     def _known_stem(self, word: str) -> str:
         """The word's stem, or the stem of the label word one or two typos away from it."""

@@ -50,7 +50,7 @@ ACTIVE, ARCHIVED, BINNED, PENDING = "x", "a", "b", "p"
 # What the documents are made of changes with the code (stems, the thesaurus, occupation
 # tokens): bump this when it does, and `rebuild_search_index --if-stale` (which `make setup`
 # runs) rebuilds documents built by an older version.
-INDEX_VERSION = "2026-11-28.1"
+INDEX_VERSION = "2026-11-28.2"
 INDEX_VERSION_KEY = "search-index-version"
 
 
