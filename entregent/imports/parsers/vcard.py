@@ -36,6 +36,7 @@ from .text import (
     finish,
     guess_encoding,
     join_location,
+    parse_date,
     parse_day_month,
     phone_point,
     postal_parts,
@@ -378,6 +379,13 @@ def _text_property(contact: ParsedContact, prop: Property, text: str, label: str
         contact.tags = list(dict.fromkeys([*contact.tags, *split_tags(text, ",")]))
     elif name == "UID":
         contact.uid = contact.uid or clean(text)
+    # entregent's own exports say what vCard has no property for: read them back.
+    elif name == "X-ENTREGENT-HEADLINE":
+        contact.headline = contact.headline or clean(text)
+    elif name == "X-ENTREGENT-LOCATION":
+        contact.location = contact.location or clean(text)
+    elif name == "X-ENTREGENT-CONNECTED-ON":
+        contact.connected_on = contact.connected_on or parse_date(text)
     elif name == "BDAY" and contact.birthday_month is None:
         found = parse_day_month(text)
         # Apple writes a birthday without a year as 1604-04-12;X-APPLE-OMIT-YEAR=1604.

@@ -159,10 +159,7 @@ class VCardTests(BaseTestCase):
             with self.subTest(contact.display_name):
                 self.assertEqual(parsed_fields(row), fields_of(contact))
 
-    @unittest.expectedFailure
     def test_what_they_do_comes_back(self) -> None:
-        # The vCard parser does not read X-ENTREGENT-HEADLINE yet (imports/parsers/vcard.py);
-        # remove expectedFailure once it does.
         (row, *_) = parse(exports.vcard(self.contacts))
 
         self.assertEqual(row.headline, self.contacts[0].headline)
