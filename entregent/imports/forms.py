@@ -89,7 +89,9 @@ class ReadAsForm(forms.Form):
         self.column_fields: list[str] = []
         if job.is_generic_csv and header:
             columns = [("", _("— not imported —")), *((name, name) for name in header if name)]
-            for name in FIELDS:
+            # In the order a person reads a contact, not the parser's.
+            ordered = [name for name in FIELD_LABELS if name in FIELDS]
+            for name in ordered + [name for name in FIELDS if name not in FIELD_LABELS]:
                 field_name = f"map_{name}"
                 self.fields[field_name] = forms.ChoiceField(
                     label=FIELD_LABELS.get(name, name),

@@ -7,6 +7,7 @@ while the pages poll, with a meta refresh when JavaScript is off.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -34,7 +36,7 @@ MULTIPART_SLACK = 64 * 1024
 # Undo runs in the request up to this many recorded changes, on the worker beyond.
 UNDO_INLINE_CHANGES = 2000
 # Contacts listed by name on the result page; the rest are counted.
-LISTED_CONTACTS = 200
+LISTED_CONTACTS = 50
 POLL_SECONDS = 2
 
 Status = ImportJob.Status
@@ -161,11 +163,31 @@ KIND_LABELS = dict(ContactPoint.Kind.choices)
 
 
 def _sample_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A preview row with its contact points' kinds in words."""
+    """A preview row as the page shows it: kinds and dates in words, the name's split only when
+    it says more than the name itself."""
+    given, family = row.get("given_name", ""), row.get("family_name", "")
+    connected = row.get("connected_on") or ""
     return {
         **row,
         "points": [(KIND_LABELS.get(kind, kind), raw) for kind, raw in row.get("points", [])],
+        "show_split": bool(given or family) and row.get("name") != f"{given} {family}".strip(),
+        "connected_on": dt.date.fromisoformat(connected) if connected else None,
+        "birthday": _birthday(row.get("birthday") or ""),
     }
+
+
+def _birthday(text: str) -> str:
+    """A preview's birthday ("1979-03-05", or "--03-05" without a year) in the page's language."""
+    try:
+        if text.startswith("--"):
+            month, day = (int(part) for part in text[2:].split("-"))
+            # A leap year, so that 29 February is a date.
+            return date_format(dt.date(2000, month, day), "MONTH_DAY_FORMAT")
+        if text:
+            return date_format(dt.date.fromisoformat(text), "DATE_FORMAT")
+    except ValueError:
+        pass
+    return text
 
 
 # /network/import/<id>/confirm/

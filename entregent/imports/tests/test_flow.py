@@ -144,9 +144,10 @@ class LinkedInFlowTests(FlowTestCase):
         self.assertContains(response, "<strong>11</strong> new contacts", html=False)
         self.assertContains(response, "<strong>2</strong> skipped", html=False)
         self.assertContains(response, "Camille Martin")
-        self.assertContains(response, "given name: Camille")
+        # The name splits as its parts say: nothing more to show.
+        self.assertNotContains(response, "given name")
         self.assertContains(response, "https://www.linkedin.com/in/camille-martin-7b2a1c")
-        self.assertContains(response, "connected since")
+        self.assertContains(response, '<time datetime="2025-11-22">11/22/2025</time>', html=True)
         self.assertContains(response, "new contact")
         self.assertContains(response, "Import: 11 new contacts")
         # Nothing is written by a preview.
