@@ -932,9 +932,13 @@ def _insert(
     adapt: dict[str, models.Field[Any, Any]] = {}
     for f in fields:
         auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        defaults[f.attname] = now if auto else f.get_default()
+        default = now if auto else f.get_default()
         if isinstance(f, models.DateField | models.JSONField | models.BinaryField):
             adapt[f.attname] = f
+            if default is not None:
+                # Adapted once here rather than once per row.
+                default = f.get_db_prep_save(default, connection)
+        defaults[f.attname] = default
     names = [f.attname for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
@@ -946,7 +950,10 @@ def _insert(
             params: list[Any] = []
             for row in chunk:
                 for name in names:
-                    value = row.get(name, defaults[name])
+                    if name not in row:
+                        params.append(defaults[name])
+                        continue
+                    value = row[name]
                     if name in adapt and value is not None:
                         value = adapt[name].get_db_prep_save(value, connection)
                     params.append(value)
