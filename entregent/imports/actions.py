@@ -1653,7 +1653,8 @@ def _undo(job: ImportJob) -> None:
     ImportChange.objects.filter(job=job).delete()
     from entregent.network.search import reindex_contacts
 
-    reindex_contacts(Contact.objects.filter(pk__in=touched).values_list("pk", flat=True))
+    # Contacts deleted since simply have no document left to rebuild.
+    reindex_contacts(touched)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.UNDONE, undone_at=timezone.now(), heartbeat_at=timezone.now()
     )
