@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 CANDIDATES = 100
 # Partial matches only fill what is left of a page: fewer are enough.
 PARTIAL_CANDIDATES = 50
+PARTIAL_SHOWN = 10
 # What a match in each field is worth: what people do first, then who they are, then what
 # was said of them.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -557,15 +558,17 @@ def search(
         seen = set(ids)
         scored += _score([i for i in more if i not in seen], query)
         scored.sort(key=_rank)
-    top = scored[:limit]
+    full = [s for s in scored if not s.partial]
+    # Below full matches, a few partial ones are a hint; a page of them is noise.
+    room = limit - len(full) if not full else min(limit - len(full), PARTIAL_SHOWN)
+    top = full[:limit] + [s for s in scored if s.partial][: max(room, 0)]
     contacts = Contact.objects.in_bulk([s.contact_id for s in top])
     hits = [Hit(contacts[s.contact_id], round(s.value, 4), s.matches, s.partial) for s in top]
     if explain and hits:
         _explain(hits, query)
         _add_via(user, hits)
     partial = bool(hits) and all(h.partial for h in hits)
-    full = sum(1 for s in scored if not s.partial)
-    return Results(text, words, hits, partial, query.filters, total=full or len(scored))
+    return Results(text, words, hits, partial, query.filters, total=len(full) or len(scored))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from entregent.lib.text import fold, stems, words
 from entregent.network.models import Contact, Interaction, Relationship, SearchDocument, Tag
 from entregent.network.search import Results, reindex_contacts, search
 from entregent.network.search.documents import INDEX_VERSION_KEY
-from entregent.network.search.engine import CANDIDATES
+from entregent.network.search.engine import CANDIDATES, PARTIAL_SHOWN
 from entregent.network.search.query import parse, to_fts5, to_tsquery
 from entregent.network.tests.factories import log_interaction, make_contact, make_tag
 from entregent.test import BaseTestCase, make_user
@@ -156,6 +156,13 @@ class SearchTests(SearchCorpus):
         fallback = search(self.alice, "comptable zanzibar")
         self.assertTrue(fallback.partial)
         self.assertEqual(names(fallback)[:1], ["Anne Roux"])
+
+    def test_below_full_matches_only_a_few_partial_ones_are_shown(self) -> None:
+        for n in range(15):
+            make_contact(self.alice, f"Freelance {n}", headline="Freelance")
+        results = search(self.alice, "graphiste freelance", limit=50)
+        self.assertEqual([h.contact.display_name for h in results.full_hits], ["Hélène Dubois"])
+        self.assertEqual(len(results.partial_hits), PARTIAL_SHOWN)
 
     def test_interactions_and_notes_are_searched(self) -> None:
         self.assertEqual(names(search(self.alice, "lyon")), ["Louis Martin"])
