@@ -942,29 +942,42 @@ def _insert(
     names = [f.attname for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, _max_parameters() // len(fields))
+    returning = f" RETURNING {connection.ops.quote_name('id')}" if ids else ""
+    values = [
+        [
+            defaults[name]
+            if name not in row
+            else (
+                adapt[name].get_db_prep_save(row[name], connection)
+                if name in adapt and row[name] is not None
+                else row[name]
+            )
+            for name in names
+        ]
+        for row in rows
+    ]
     new_ids: list[int] = []
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, per_statement):
-            params: list[Any] = []
-            for row in chunk:
-                for name in names:
-                    if name not in row:
-                        params.append(defaults[name])
-                        continue
-                    value = row[name]
-                    if name in adapt and value is not None:
-                        value = adapt[name].get_db_prep_save(value, connection)
-                    params.append(value)
+        if connection.vendor == "postgresql":
+            # One array per column, as Django's own bulk_create does there: a VALUES list of
+            # 16,000 parameters takes PostgreSQL longer to plan than to insert.
+            types = [f.db_type(connection) or "text" for f in fields]
+            arrays = ", ".join(f"(%s)::{t.split('(')[0]}[]" for t in types)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays}){returning}",
+                [list(column) for column in zip(*values, strict=True)],
+            )
+            if ids:
+                new_ids.extend(int(r[0]) for r in cursor.fetchall())
+            return new_ids
+        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for chunk in _chunks(values, max(1, _max_parameters() // len(fields))):
             sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join(
                 [placeholders] * len(chunk)
             )
+            cursor.execute(sql + returning, [value for row in chunk for value in row])
             if ids:
-                cursor.execute(f"{sql} RETURNING {connection.ops.quote_name('id')}", params)
                 new_ids.extend(int(r[0]) for r in cursor.fetchall())
-            else:
-                cursor.execute(sql, params)
     return new_ids
 
 
