@@ -102,6 +102,8 @@ class Term:
     parts: list[str] = field(default_factory=list)
     # How much the word says (rare words more): weighs the words of a partial match.
     weight: float = 1.0
+    # The word being typed: the query's last. The words before it are finished.
+    last: bool = True
     # What each document word is to this term, filled as documents are scored.
     kinds: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
@@ -112,8 +114,10 @@ class Term:
 
     @property
     def prefix(self) -> bool:
-        # Prefixes of one letter match half the dictionary.
-        return len(self.word) >= 2
+        """Whether the word may be the start of a longer one: only the word being typed (a
+        finished word's prefix would match a large network's every "machine..." and
+        "operat..."), and never one letter, which matches half the dictionary."""
+        return self.last and len(self.word) >= 2
 
     def tokens(self) -> list[str]:
         return list(dict.fromkeys([self.word, *self.stems, *self.typos, *self.parts]))
@@ -165,7 +169,10 @@ class Query:
 
 
 def build_terms(words: list[str]) -> list[Term]:
-    return [Term(word=w, stems=tuple(s for s in stems(w) if s != w)) for w in words]
+    return [
+        Term(word=w, stems=tuple(s for s in stems(w) if s != w), last=i == len(words) - 1)
+        for i, w in enumerate(words)
+    ]
 
 
 def expand_synonyms(words: list[str], thesaurus: Thesaurus) -> list[Synonyms]:

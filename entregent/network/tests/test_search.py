@@ -22,7 +22,7 @@ from entregent.lib.text import fold, stems, words
 from entregent.network.models import Contact, Interaction, Relationship, SearchDocument, Tag
 from entregent.network.search import Results, reindex_contacts, search
 from entregent.network.search.documents import INDEX_VERSION_KEY
-from entregent.network.search.engine import CANDIDATES, PARTIAL_SHOWN
+from entregent.network.search.engine import CANDIDATES, PARTIAL_SHOWN, prepare
 from entregent.network.search.query import parse, to_fts5, to_tsquery
 from entregent.network.tests.factories import log_interaction, make_contact, make_tag
 from entregent.test import BaseTestCase, make_user
@@ -128,6 +128,14 @@ class SearchTests(SearchCorpus):
 
     def test_prefix_while_typing(self) -> None:
         self.assertEqual(names(search(self.alice, "boula")), ["Louis Martin"])
+        # The word being typed is the last one.
+        self.assertEqual(names(search(self.alice, "lyon boula")), ["Louis Martin"])
+
+    def test_only_the_word_being_typed_is_a_prefix(self) -> None:
+        query, _ = prepare(self.alice, "machine operat")
+        self.assertEqual([t.prefix for t in query.terms], [False, True])
+        self.assertNotIn('"machine"*', to_fts5(query))
+        self.assertIn('"operat"*', to_fts5(query))
 
     def test_one_typo_in_a_word_of_five_letters_or_more(self) -> None:
         self.assertEqual(names(search(self.alice, "boulangre"))[:1], ["Louis Martin"])
