@@ -236,6 +236,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 # Contacts deleted by their owner stay in the bin this many days before the scheduler purges.
 BIN_RETENTION_DAYS = env_int("BIN_RETENTION_DAYS", 30)
+# Contact files larger than this are refused before they are read (phone exports with photos
+# are big).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # The scheduler writes a heartbeat every minute; a check warns past this many minutes of silence.
 SCHEDULER_STALE_MINUTES = env_int("SCHEDULER_STALE_MINUTES", 15)
 SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 60)

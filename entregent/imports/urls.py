@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from entregent.imports import views
+from entregent.imports import views, views_export
 
 app_name = "imports"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:pk>/result/", views.result, name="result"),
     path("<int:pk>/undo/", views.undo, name="undo"),
     path("<int:pk>/discard/", views.discard, name="discard"),
+    # /network/import/export/<format>/ (vcard, csv, json)
+    path("export/<slug:format>/", views_export.export, name="export"),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact-create"),
     path("contacts/quick-add/", views.contact_quick_add, name="contact-quick-add"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
+    path("contacts/<int:pk>/photo/", views.contact_photo, name="contact-photo"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/archive/", views.contact_archive, name="contact-archive"),
     path("contacts/<int:pk>/unarchive/", views.contact_unarchive, name="contact-unarchive"),

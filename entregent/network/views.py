@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,6 +42,7 @@ from entregent.network.forms import (
 )
 from entregent.network.models import (
     Contact,
+    ContactPhoto,
     ContactPoint,
     ContactQuerySet,
     Interaction,
@@ -278,10 +279,30 @@ def contact_quick_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 # /network/contacts/<id>/
 
 
+# Pictures an import brought; anything else could carry a script (SVG) or be mistaken for one.
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"})
+
+
+@login_required
+def contact_photo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A contact's picture, to its owner only."""
+    contact = _get_contact(request, pk)
+    photo = get_object_or_404(ContactPhoto, contact=contact, content_type__in=PHOTO_TYPES)
+    response = HttpResponse(bytes(photo.data), content_type=photo.content_type)
+    # The URL carries the picture's version: the browser may keep it, no shared cache may.
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
 @login_required
 def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    photo = ContactPhoto.objects.filter(contact=OuterRef("pk")).values("updated_at")
     contact = get_object_or_404(
         Contact.objects.owned_by(request.user)
+        # Whether there is a picture (and which version), never the picture itself.
+        .annotate(photo_version=Subquery(photo[:1]))
         .select_related("introduced_by")
         # Points an unfinished import added are not the member's yet.
         .prefetch_related("tags", Prefetch("points", ContactPoint.objects.filter(pending=False))),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from entregent.lib.http import AuthenticatedHttpRequest
 from entregent.network import actions, duplicates
-from entregent.network.models import Contact, DuplicateDecision, Merge, Tag
+from entregent.network.models import Contact, ContactPoint, DuplicateDecision, Merge, Tag
 from entregent.network.views import _get_contact, _safe_next
 
 PAIRS_PER_PAGE = 20
@@ -181,7 +181,9 @@ def _pair_views(request: AuthenticatedHttpRequest, pairs: list[duplicates.Pair])
         .select_related("introduced_by")
         .annotate(interaction_count=Count("interactions"))
         .prefetch_related(
-            "points", Prefetch("tags", queryset=Tag.objects.only("pk", "name"), to_attr="tag_list")
+            # Points an unfinished import added are not the member's yet.
+            Prefetch("points", queryset=ContactPoint.objects.filter(pending=False)),
+            Prefetch("tags", queryset=Tag.objects.only("pk", "name"), to_attr="tag_list"),
         )
         .in_bulk()
     )

@@ -18,15 +18,13 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from entregent import urls as site_urls
 from entregent.accounts.models import User
-from entregent.imports import exports, views_export
+from entregent.imports import exports
 from entregent.imports.parsers import vcard as vcard_parser
 from entregent.imports.records import ParsedContact
 from entregent.lib.csv_safety import neutralise, write_rows
@@ -35,26 +33,6 @@ from entregent.network.tests.factories import log_interaction, make_contact, mak
 from entregent.test import BaseTestCase
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40  # 10 kB: folded over many lines
-
-# The site's URLs with the export route under test, until imports/urls.py routes it.
-urlpatterns = [
-    *site_urls.urlpatterns,
-    path(
-        "test-export/",
-        include(
-            ([path("<slug:format>/", views_export.export, name="export")], "export-test"),
-        ),
-    ),
-]
-
-
-def routed() -> bool:
-    try:
-        reverse("imports:export", args=["vcard"])
-    except NoReverseMatch:
-        return False
-    return True
-
 
 def network(owner: User) -> list[Contact]:
     """Contacts with every field an address book holds, in several scripts, with separators
@@ -346,10 +324,9 @@ class JsonTests(BaseTestCase):
         self.assertNotIn("Bob", json.dumps(data))
 
 
-@override_settings(ROOT_URLCONF=__name__)
 class DownloadTests(BaseTestCase):
     def url(self, format: str) -> str:
-        return reverse("export-test:export", args=[format])
+        return reverse("imports:export", args=[format])
 
     def download(self, user: User, format: str) -> tuple[str, str]:
         self.client.force_login(user)
@@ -398,7 +375,6 @@ class DownloadTests(BaseTestCase):
 
 
 class RoutedTests(BaseTestCase):
-    @unittest.skipUnless(routed(), "imports/urls.py does not route imports:export yet")
     def test_the_url_map_names_the_downloads(self) -> None:
         self.assertEqual(
             reverse("imports:export", args=["vcard"]), "/network/import/export/vcard/"

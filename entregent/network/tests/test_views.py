@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils import timezone
 
-from entregent.network.models import Contact, ContactPoint, Interaction, Relationship, Tag
+from entregent.network.models import (
+    Contact,
+    ContactPhoto,
+    ContactPoint,
+    Interaction,
+    Relationship,
+    Tag,
+)
 from entregent.network.tests.factories import log_interaction, make_contact, make_tag
 from entregent.test import BaseTestCase
 
@@ -285,3 +292,40 @@ class TagTests(BaseTestCase):
         response = self.client.post(reverse("network:tag-list"), {"name": "clients"})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Tag.objects.filter(name="clients").count(), 2)
+
+
+class ContactPhotoTests(BaseTestCase):
+    PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    def setUp(self) -> None:
+        self.contact = make_contact(self.alice, "Zoé Perrin")
+        ContactPhoto.objects.create(contact=self.contact, data=self.PNG, content_type="image/png")
+
+    def test_the_owner_sees_the_picture_on_the_contact_page_and_downloads_it(self) -> None:
+        self.client.force_login(self.alice)
+        page = self.client.get(self.contact.get_absolute_url())
+        url = reverse("network:contact-photo", args=[self.contact.pk])
+        self.assertContains(page, f'src="{url}?v=')
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, self.PNG)
+        self.assertEqual(response["Content-Type"], "image/png")
+        self.assertIn("private", response["Cache-Control"])
+
+    def test_nobody_else_gets_it(self) -> None:
+        self.client.force_login(self.bob)
+        url = reverse("network:contact-photo", args=[self.contact.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_contact_without_a_picture_shows_none(self) -> None:
+        other = make_contact(self.alice, "Sans Photo")
+        self.client.force_login(self.alice)
+        self.assertNotContains(self.client.get(other.get_absolute_url()), "contact-photo")
+        url = reverse("network:contact-photo", args=[other.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_picture_of_a_type_that_could_carry_a_script_is_never_served(self) -> None:
+        ContactPhoto.objects.filter(contact=self.contact).update(content_type="image/svg+xml")
+        self.client.force_login(self.alice)
+        url = reverse("network:contact-photo", args=[self.contact.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
