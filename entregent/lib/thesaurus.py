@@ -182,6 +182,7 @@ class Thesaurus:
     label_sets: dict[str, list[frozenset[str]]] = field(default_factory=dict)
     _expanded: dict[tuple[str, ...], list[Expansion]] = field(default_factory=dict, repr=False)
     _corrected: dict[str, str] = field(default_factory=dict, repr=False)
+    _tagged: dict[tuple[str, ...], list[Tag]] = field(default_factory=dict, repr=False)
     idf: dict[str, float] = field(default_factory=dict)
     by_group: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # the stems of each occupation's description, and how rare each stem is among them
@@ -245,6 +246,17 @@ class Thesaurus:
         Stop words inside a span are skipped ("chef de projet" is the label "chef projet"), so
         positions refer to ``tokens`` as given.
         """
+        key = tuple(tokens)
+        found = self._tagged.get(key)
+        if found is None:
+            found = self._tag(tokens)
+            if len(key) <= 30:  # job titles and headlines repeat across a network; notes do not
+                if len(self._tagged) > 50_000:
+                    self._tagged.clear()
+                self._tagged[key] = found
+        return found
+
+    def _tag(self, tokens: list[str]) -> list[Tag]:
         content = [(i, stems(t)[0]) for i, t in enumerate(tokens) if t not in STOP_WORDS]
         content = [(i, k) for i, k in content if len(tokens[i]) > 1]
         tags: list[Tag] = []

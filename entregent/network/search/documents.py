@@ -7,13 +7,15 @@ undos call after bulk writes); signals in ``network/signals.py`` call it on ever
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from entregent.lib.text import index_tokens, words
 from entregent.lib.thesaurus import Thesaurus, concept_token, default_thesaurus, group_token
@@ -104,13 +106,23 @@ def field_texts(contact: dict[str, Any], tags: list[str], summaries: list[str]) 
     }
 
 
+def _folded(text: str) -> str:
+    """A field's folded words; short texts (titles, companies, towns) repeat, so are cached."""
+    return _folded_short(text) if len(text) <= 200 else " ".join(words(text))
+
+
+@lru_cache(maxsize=50_000)
+def _folded_short(text: str) -> str:
+    return " ".join(words(text))
+
+
 def build_fields(
     texts: dict[str, str], thesaurus: Thesaurus | None = None
 ) -> tuple[dict[str, str], str, str]:
     """(folded words per field and the occupations they name, main index text, extra index
     text)."""
     thesaurus = thesaurus or default_thesaurus()
-    fields = {name: " ".join(words(texts.get(name, ""))) for name in ALL_FIELDS}
+    fields = {name: _folded(texts.get(name, "")) for name in ALL_FIELDS}
     index = {
         "main": [t for name in MAIN_FIELDS for t in index_tokens(texts.get(name, ""))],
         "extra": [t for name in EXTRA_FIELDS for t in index_tokens(texts.get(name, ""))],
@@ -186,19 +198,19 @@ def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, se
         if len(summaries[contact_id]) < MAX_INTERACTIONS:
             summaries[contact_id].append(summary)
 
-    documents = []
+    documents: list[tuple[int, int, str, str, str, str]] = []
     vocabulary: dict[int, set[str]] = defaultdict(set)
     for contact in contacts:
         texts = field_texts(contact, tags[contact["pk"]], summaries[contact["pk"]])
         fields, main, extra = build_fields(texts, thesaurus)
         documents.append(
-            SearchDocument(
-                contact_id=contact["pk"],
-                owner_id=contact["owner_id"],
-                owner_key=owner_key(contact["owner_id"], state_of(contact)),
-                main=main,
-                extra=extra,
-                fields=fields,
+            (
+                contact["pk"],
+                contact["owner_id"],
+                owner_key(contact["owner_id"], state_of(contact)),
+                main,
+                extra,
+                json.dumps(fields, ensure_ascii=False, separators=(",", ":")),
             )
         )
         for name, text in fields.items():
@@ -208,7 +220,7 @@ def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, se
 
     with transaction.atomic():
         SearchDocument.objects.filter(contact_id__in=ids).delete()
-        SearchDocument.objects.bulk_create(documents, batch_size=BATCH)
+        _insert(documents)
         grown = set()
         for owner_id, vocab in vocabulary.items():
             words = sorted({w[:100] for w in vocab})
@@ -228,6 +240,21 @@ def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, se
                 )
                 grown.add(owner_id)
     return len(documents), grown
+
+
+def _insert(documents: list[tuple[int, int, str, str, str, str]]) -> None:
+    """The documents, written with one prepared statement: bulk_create spent more time
+    building model instances and SQL than the database spent writing (10,000 documents)."""
+    if not documents:
+        return
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    as_json = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    sql = (
+        f"INSERT INTO {table} (contact_id, owner_id, owner_key, main, extra, fields) "
+        f"VALUES (%s, %s, %s, %s, %s, {as_json})"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, documents)
 
 
 def reindex_owner(owner_id: int) -> int:
