@@ -20,7 +20,15 @@ from django.http import HttpResponse
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from entregent.accounts import registry
-from entregent.network.models import Contact, ContactPoint, Relationship
+from entregent.imports.models import ImportJob
+from entregent.network.actions import merge_contacts
+from entregent.network.models import (
+    Contact,
+    ContactPhoto,
+    ContactPoint,
+    DuplicateDecision,
+    Relationship,
+)
 from entregent.network.tests.factories import log_interaction, make_contact, make_tag
 from entregent.privacy import PUBLIC_ROUTES, SECRET_LINK_ROUTES
 from entregent.test import BaseTestCase
@@ -34,6 +42,8 @@ MARKERS = [
     "alice-relationship-marker",
     "alice-point@marker.test",
     "alice-notes-marker",
+    "alice-import-marker",
+    "alice-merged-marker",
     "Other Alicefriend",
     "Binned Alicecontact",
 ]
@@ -104,6 +114,26 @@ class PrivacyWalkTests(BaseTestCase):
             note="alice-relationship-marker",
         )
         binned = make_contact(cls.alice, "Binned Alicecontact", deleted_at=secret.created_at)
+        # What imports, duplicates and merges keep: a finished import with its file, a picture,
+        # a pair said to be two people, a merge that can be undone.
+        job = ImportJob.objects.create(
+            owner=cls.alice,
+            file_name="alice-import-marker.csv",
+            format="csv",
+            data=b"Name\nalice-import-marker\n",
+            size=25,
+            sha256="0" * 64,
+            status="done",
+            result={"created": 1, "merged": 0, "skipped": 0, "errors": []},
+        )
+        ContactPhoto.objects.create(
+            contact=secret, data=b"\x89PNG\r\n\x1a\n", content_type="image/png"
+        )
+        twin = make_contact(cls.alice, "Zéphyrine Secretalice", headline="alice-twin")
+        first, second = sorted((secret, twin), key=lambda c: c.pk)
+        decision = DuplicateDecision.objects.create(owner=cls.alice, first=first, second=second)
+        merged_away = make_contact(cls.alice, "Merged Alicecontact", notes="alice-merged-marker")
+        merge = merge_contacts(cls.alice, friend, merged_away)
         # Bob has a network of his own, so scoping mistakes would show his objects' ids collide.
         bob_contact = make_contact(cls.bob, "Bob's contact")
         log_interaction(cls.bob, [bob_contact], dt.date(2026, 1, 3), "Bob's coffee")
@@ -119,6 +149,10 @@ class PrivacyWalkTests(BaseTestCase):
                 relationship.pk,
                 secret.points.get().pk,
                 cls.alice.pk,
+                job.pk,
+                twin.pk,
+                decision.pk,
+                merge.pk,
             }
         )
         cls.secret = secret
@@ -133,6 +167,8 @@ class PrivacyWalkTests(BaseTestCase):
         values = [str(pk) for pk in self.alice_ids]
         if param in ("app_label",):
             values += ["network", "accounts"]
+        if param == "format":
+            values += ["vcard", "csv", "json"]
         if param in ("model_name",):
             values += ["contact", "interaction", "tag"]
         return values
@@ -150,7 +186,13 @@ class PrivacyWalkTests(BaseTestCase):
 
     def assertNoAliceData(self, response: HttpResponse, who: str, method: str, url: str) -> None:
         self.assertLess(response.status_code, 500, f"{method} {url} as {who}")
-        body = response.content.decode(errors="replace") + response.get("Location", "")
+        # Downloads stream: read them whole, they are where a leak would hurt most.
+        content = (
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            if response.streaming
+            else response.content
+        )
+        body = content.decode(errors="replace") + response.get("Location", "")
         for marker in MARKERS:
             self.assertNotIn(marker, body, f"{method} {url} as {who} shows Alice's {marker!r}")
 
