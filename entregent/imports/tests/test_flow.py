@@ -142,7 +142,7 @@ class LinkedInFlowTests(FlowTestCase):
         response = self.client.get(reverse("imports:preview", args=[job.pk]))
         self.assertContains(response, "What the file holds: 13 rows")
         self.assertContains(response, "<strong>11</strong> new contacts", html=False)
-        self.assertContains(response, "<strong>2</strong> skipped", html=False)
+        self.assertContains(response, "<strong>2</strong> rows skipped", html=False)
         self.assertContains(response, "Camille Martin")
         # The name splits as its parts say: nothing more to show.
         self.assertNotContains(response, "given name")
