@@ -34,6 +34,7 @@ from entregent.test import BaseTestCase
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40  # 10 kB: folded over many lines
 
+
 def network(owner: User) -> list[Contact]:
     """Contacts with every field an address book holds, in several scripts, with separators
     that vCard escapes, and values long enough to fold."""
