@@ -125,12 +125,18 @@ class _Vocabulary:
         self.version = version
         self.words: set[str] = set()
         self.by_length: dict[int, list[str]] = defaultdict(list)
+        self.stems: set[str] = set()
 
     def load(self, owner_id: int) -> None:
         for word in SearchTerm.objects.filter(owner_id=owner_id).values_list("word", flat=True):
             if word not in self.words:
                 self.words.add(word)
                 self.by_length[len(word)].append(word)
+                self.stems.add(stems(word)[0])
+
+    def knows(self, word: str) -> bool:
+        """Whether the member's contacts hold this word, or another form of it."""
+        return word in self.words or stems(word)[0] in self.stems
 
 
 _vocabularies: dict[int, _Vocabulary] = {}
@@ -518,7 +524,9 @@ def prepare(
         vocab = vocabulary(user.pk)
         engine = backend()
         for term in terms:
-            term.typos = typo_candidates(term.word, vocab)
+            # Only a word the network does not hold is a typo: "freelance" is spelt right and
+            # must not also find "relance", nor "graphiste" find "graphique".
+            term.typos = [] if vocab.knows(term.word) else typo_candidates(term.word, vocab)
             parts = contained_parts(term.word, vocab)
             # Words containing the word or its stem: "graphistes" finds "infographiste".
             pieces = [p for p in dict.fromkeys([term.word, *term.stems]) if len(p) >= 4]

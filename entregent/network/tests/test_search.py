@@ -126,6 +126,14 @@ class SearchTests(SearchCorpus):
         self.assertEqual(names(search(self.alice, "graphistes"))[0], "Hélène Dubois")
         self.assertIn("Tom Baker", names(search(self.alice, "designers")))
 
+    def test_a_word_spelt_right_is_not_also_read_as_a_typo(self) -> None:
+        lucie = make_contact(self.alice, "Lucie Blanc", headline="Électricienne")
+        log_interaction(self.alice, [lucie], dt.date(2026, 2, 3), "Relance sur la facture")
+        # "relance" is two typos from "freelance", which the network holds (Hélène is one).
+        self.assertEqual(names(search(self.alice, "freelance")), ["Hélène Dubois"])
+        # A word the network does not hold is one: "relanse" finds "relance".
+        self.assertEqual(names(search(self.alice, "relanse")), ["Lucie Blanc"])
+
     def test_prefix_while_typing(self) -> None:
         self.assertEqual(names(search(self.alice, "boula")), ["Louis Martin"])
         # The word being typed is the last one.
