@@ -423,8 +423,11 @@ def score_detail(
         share = sum(t.weight for (_, m), t in zip(direct, terms, strict=True) if m) / weights
         if syn and entries:
             value, match = _concept_match(entries, fields, syn)
-            if value > group_score * share and match:
-                group_score, group_matches, share = value, [match], 1.0
+            # An occupation close to the query, not named by it ("similar"), stands for the
+            # words it shares only: a partial match, ranked with the others by score.
+            covered = syn.closeness if syn.how == "similar" else 1.0
+            if value * covered > group_score * share and match:
+                group_score, group_matches, share = value, [match], covered
         complete = complete and share == 1.0
         matched_groups += share
         total += group_score * len(terms)

@@ -138,6 +138,8 @@ class Synonyms:
     how: str = "label"
     # The groups' other occupations, each weighed by how close its labels are to the query.
     neighbours: dict[str, float] = field(default_factory=dict)
+    # For "similar" occupations: the best closeness of their labels to the query (0-1).
+    closeness: float = 1.0
 
     def tokens(self) -> list[str]:
         return [*self.concepts, *self.groups]
@@ -188,6 +190,9 @@ def expand_synonyms(words: list[str], thesaurus: Thesaurus) -> list[Synonyms]:
                 {group_token(g): w for g, w in related.items()},
                 expansion.how,
                 {concept_token(c): w for c, w in neighbours.items()},
+                max(expansion.concepts.values(), default=0.0) / 0.8
+                if expansion.how == "similar"
+                else 1.0,
             )
         )
     return out
