@@ -527,9 +527,13 @@ def prepare(
         vocab = vocabulary(user.pk)
         engine = backend()
         for term in terms:
-            # Only a word the network does not hold is a typo: "freelance" is spelt right and
-            # must not also find "relance", nor "graphiste" find "graphique".
-            term.typos = [] if vocab.knows(term.word) else typo_candidates(term.word, vocab)
+            term.typos = typo_candidates(term.word, vocab)
+            if vocab.knows(term.word):
+                # A word the network holds is spelt right: its near neighbours still count
+                # ("graphiste" finds "designer graphique"), but only those that start the
+                # same way, as a prefix length does in other engines: "freelance" must not
+                # also find "relance sur la facture".
+                term.typos = [w for w in term.typos if w[:3] == term.word[:3]]
             parts = contained_parts(term.word, vocab)
             # Words containing the word or its stem: "graphistes" finds "infographiste".
             pieces = [p for p in dict.fromkeys([term.word, *term.stems]) if len(p) >= 4]

@@ -126,13 +126,16 @@ class SearchTests(SearchCorpus):
         self.assertEqual(names(search(self.alice, "graphistes"))[0], "Hélène Dubois")
         self.assertIn("Tom Baker", names(search(self.alice, "designers")))
 
-    def test_a_word_spelt_right_is_not_also_read_as_a_typo(self) -> None:
+    def test_a_word_spelt_right_only_has_typos_that_start_the_same_way(self) -> None:
         lucie = make_contact(self.alice, "Lucie Blanc", headline="Électricienne")
         log_interaction(self.alice, [lucie], dt.date(2026, 2, 3), "Relance sur la facture")
         # "relance" is two typos from "freelance", which the network holds (Hélène is one).
         self.assertEqual(names(search(self.alice, "freelance")), ["Hélène Dubois"])
         # A word the network does not hold is one: "relanse" finds "relance".
         self.assertEqual(names(search(self.alice, "relanse")), ["Lucie Blanc"])
+        # A held word's neighbours that start the same way still count.
+        make_contact(self.alice, "Rémi Garnier", notes="A été designer graphique en agence")
+        self.assertIn("Rémi Garnier", names(search(self.alice, "graphiste")))
 
     def test_prefix_while_typing(self) -> None:
         self.assertEqual(names(search(self.alice, "boula")), ["Louis Martin"])
