@@ -12,12 +12,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -269,7 +271,7 @@ def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         **_unlisted(job.result),
         "job": job,
         "result": job.result,
-        "undo": job.result.get("undo"),
+        "undo": _with_field_names(job.result.get("undo")),
         "created": created,
         "merged": merged,
         "created_count": created_count,
@@ -278,6 +280,25 @@ def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "merged_more": merged_count - len(merged),
     }
     return render(request, "imports/result.html", context)
+
+
+def _with_field_names(undo: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The undo's kept fields named as the contact form names them ("job title"), not by code."""
+    if not undo:
+        return undo
+    kept = []
+    for entry in undo.get("kept", []):
+        entry = dict(entry)
+        if entry.get("field"):
+            try:
+                field = Contact._meta.get_field(entry["field"])
+            except FieldDoesNotExist:
+                label = entry["field"]
+            else:
+                label = getattr(field, "verbose_name", entry["field"])
+            entry["field_label"] = capfirst(str(label))
+        kept.append(entry)
+    return {**undo, "kept": kept}
 
 
 def _listed(changes: Any) -> list[dict[str, Any]]:

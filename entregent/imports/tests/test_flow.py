@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
 from entregent.accounts.models import User
@@ -492,3 +492,14 @@ class AdminTests(FlowTestCase):
         response = self.client.get(reverse("admin:imports_importjob_change", args=[job.pk]))
         self.assertContains(response, job.sha256)
         self.assertNotContains(response, "Camille")
+
+
+class KeptFieldNamesTests(SimpleTestCase):
+    def test_a_kept_field_is_named_as_the_contact_form_names_it(self) -> None:
+        from entregent.imports.views import _with_field_names
+
+        undo = {"kept": [{"id": 1, "name": "Ada", "reason": "field-edited", "field": "job_title"}]}
+        (entry,) = _with_field_names(undo)["kept"]  # type: ignore[index]
+        self.assertEqual(entry["field_label"], "Job title")
+        unknown = {"kept": [{"id": 1, "name": "Ada", "reason": "field-edited", "field": "gone"}]}
+        self.assertEqual(_with_field_names(unknown)["kept"][0]["field_label"], "Gone")  # type: ignore[index]
