@@ -10,6 +10,7 @@ from unittest import mock
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from entregent.accounts.models import User
 from entregent.imports import actions
@@ -499,7 +500,11 @@ class KeptFieldNamesTests(SimpleTestCase):
         from entregent.imports.views import _with_field_names
 
         undo = {"kept": [{"id": 1, "name": "Ada", "reason": "field-edited", "field": "job_title"}]}
-        (entry,) = _with_field_names(undo)["kept"]  # type: ignore[index]
-        self.assertEqual(entry["field_label"], "Job title")
+        with translation.override("en"):
+            (entry,) = _with_field_names(undo)["kept"]  # type: ignore[index]
+            self.assertEqual(entry["field_label"], "Job title")
+        with translation.override("fr"):
+            (entry,) = _with_field_names(undo)["kept"]  # type: ignore[index]
+            self.assertEqual(entry["field_label"], "Poste")
         unknown = {"kept": [{"id": 1, "name": "Ada", "reason": "field-edited", "field": "gone"}]}
         self.assertEqual(_with_field_names(unknown)["kept"][0]["field_label"], "Gone")  # type: ignore[index]
