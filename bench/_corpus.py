@@ -415,8 +415,12 @@ def naive_search(user: Any, text: str, limit: int) -> list[int]:
     return list(contacts.order_by("display_name", "pk").values_list("pk", flat=True)[:limit])
 
 
-def engine_commit() -> str:
-    """The commit the search code was measured at, "+changes" when its files differ from it."""
+SEARCH_CODE = ("entregent/network/search", "entregent/lib")
+
+
+def engine_commit(*paths: str) -> str:
+    """The commit the code under ``paths`` (the search's by default) was measured at,
+    "+changes" when those files differ from it."""
     import subprocess
 
     def git(*args: str) -> str:
@@ -428,5 +432,5 @@ def engine_commit() -> str:
             return ""
 
     commit = git("rev-parse", "--short", "HEAD")
-    changed = git("status", "--porcelain", "--", "entregent/network/search", "entregent/lib")
+    changed = git("status", "--porcelain", "--", *(paths or SEARCH_CODE))
     return f"{commit}{' +changes' if changed else ''}"

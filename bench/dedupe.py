@@ -45,7 +45,6 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import time
 import unicodedata
@@ -58,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import _corpus, pages  # noqa: E402
 from entregent.network.dedupe import (  # noqa: E402
     REVIEW_THRESHOLD,
     Record,
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "engine_commit": engine_commit(),
+        "engine_commit": _corpus.engine_commit("entregent/network/dedupe.py"),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "load_average": {"before": load_before, "after": os.getloadavg()[0]},
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {display_path(output)}")
+    print(f"\nResults written to {pages.display_path(output)}")
     failed = [v for v in verdicts if v.startswith("FAIL")]
     return 1 if failed and args.strict else 0
 
@@ -670,29 +670,6 @@ def print_summary(
         )
     for verdict in verdicts:
         print(verdict)
-
-
-def engine_commit() -> str:
-    """The commit measured, "+changes" when the finder differs from it."""
-
-    def git(*args: str) -> str:
-        try:
-            return subprocess.run(
-                ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            return ""
-
-    commit = git("rev-parse", "--short", "HEAD")
-    changed = git("status", "--porcelain", "--", "entregent/network/dedupe.py")
-    return f"{commit}{' +changes' if changed else ''}"
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

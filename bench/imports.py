@@ -36,7 +36,6 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import random
 import resource
 import subprocess
@@ -146,12 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             pages.drop_postgres_database(postgres_url, keep=args.keep, database=DATABASE)
 
     report = {
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "database": vendor,
-        "engine_commit": _corpus.engine_commit(),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "load_average": {"before": load_before, "after": os.getloadavg()[0]},
+        **pages.report_header(
+            vendor, load_before, _corpus.engine_commit("entregent/imports", *_corpus.SEARCH_CODE)
+        ),
         "targets": {
             f"import_s_at_{args.rows}": TARGET_SECONDS,
             f"peak_mb_at_{args.memory_rows}": TARGET_MEMORY_MB,

@@ -479,6 +479,18 @@ def check_constant_queries(results: list[SizeResult]) -> None:
         print("Query counts are the same at every size.")
 
 
+def report_header(vendor: str, load_before: float, commit: str) -> dict[str, Any]:
+    """What every benchmark's JSON report starts with: when, where, on what code and machine."""
+    return {
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": vendor,
+        "engine_commit": commit,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average": {"before": load_before, "after": os.getloadavg()[0]},
+    }
+
+
 def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(ROOT))

@@ -19,10 +19,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import datetime as dt
 import json
 import os
-import platform
 import pstats
 import re
 import statistics
@@ -202,12 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             pages.drop_postgres_database(postgres_url, keep=args.keep, database=DATABASE)
 
     report = {
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "database": vendor,
-        "engine_commit": _corpus.engine_commit(),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "load_average": {"before": load_before, "after": os.getloadavg()[0]},
+        **pages.report_header(vendor, load_before, _corpus.engine_commit()),
         "reps": args.reps,
         "timeout_s": args.timeout,
         "queries": [{"kind": kind, "text": text} for kind, text in QUERIES],
