@@ -1450,13 +1450,19 @@ def start_preview(job: ImportJob) -> None:
     job.refresh_from_db()
 
 
+def _claim(job: ImportJob, status: str) -> bool:
+    """Take a job in ``status`` that no worker holds; False when another one already does.
+    ``job`` is refreshed either way."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=status, runner="").update(
+        heartbeat_at=timezone.now(), runner=runner_id()
+    )
+    job.refresh_from_db()
+    return bool(claimed)
+
+
 def run_preview(job: ImportJob) -> ImportJob:
     """The worker's side of a background preview (see ``start_preview``)."""
-    claimed = ImportJob.objects.filter(
-        pk=job.pk, status=ImportJob.Status.PREVIEWING, runner=""
-    ).update(heartbeat_at=timezone.now(), runner=runner_id())
-    job.refresh_from_db()
-    if claimed:
+    if _claim(job, ImportJob.Status.PREVIEWING):
         preview_import(job, fuzzy_limit=FUZZY_LIMIT_BACKGROUND)
         ImportJob.objects.filter(pk=job.pk).update(runner="")
         job.refresh_from_db()
@@ -1494,11 +1500,7 @@ def _with_undo(result: dict[str, Any]) -> dict[str, Any]:
 
 def undo_import(job: ImportJob) -> ImportJob:
     """Take back a finished import (see ``start_undo``), keeping what the member changed."""
-    claimed = ImportJob.objects.filter(
-        pk=job.pk, status=ImportJob.Status.UNDOING, runner=""
-    ).update(heartbeat_at=timezone.now(), runner=runner_id())
-    job.refresh_from_db()
-    if claimed:
+    if _claim(job, ImportJob.Status.UNDOING):
         with translation.override(_language(job)):
             _undo(job)
         job.refresh_from_db()
