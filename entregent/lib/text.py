@@ -52,7 +52,10 @@ _en = snowballstemmer.stemmer("english")
 # str.translate: done in C, it makes folding, which indexing runs over every word of every
 # contact, twice as fast as testing each character in Python. The last combining character is
 # below U+1E950; plane 14's variation selectors have class 0.
-_MARKS = {c: None for c in range(0x300, 0x20000) if unicodedata.combining(chr(c))}
+@lru_cache(maxsize=1)
+def _marks() -> dict[int, None]:
+    # Built on first use, not at import: every process imports this module, few fold text.
+    return {c: None for c in range(0x300, 0x20000) if unicodedata.combining(chr(c))}
 
 
 def fold(text: str) -> str:
@@ -61,7 +64,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return decomposed.translate(_MARKS).casefold()
+    return decomposed.translate(_marks()).casefold()
 
 
 def words(text: str) -> list[str]:
