@@ -32,5 +32,6 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
     }
 )
 
-# Reached through a secret in the URL rather than a login (none yet: the calendar feed comes).
-SECRET_LINK_ROUTES: frozenset[str] = frozenset()
+# Reached through a secret in the URL rather than a login: the follow-ups calendar feed
+# (a wrong secret answers 404; the member can regenerate it from their profile).
+SECRET_LINK_ROUTES: frozenset[str] = frozenset({"calendar:feed"})

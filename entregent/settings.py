@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "entregent.scheduler",
     "entregent.network",
     "entregent.imports",
+    "entregent.goals",
     "entregent.demo",
     "django.contrib.admin",
     "django.contrib.auth",

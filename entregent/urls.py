@@ -13,7 +13,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # /network/import/... (imports and exports), then the rest of /network/...
     path("network/import/", include("entregent.imports.urls")),
+    # /network/tend/, /network/objectives/..., /network/report/ (goals)
+    path("network/", include("entregent.goals.urls")),
     path("network/", include("entregent.network.urls")),
+    # /calendar/<secret>.ics, the follow-ups feed (a secret link)
+    path("calendar/", include("entregent.goals.urls_calendar")),
     # /i18n/setlang/
     path("i18n/", include("django.conf.urls.i18n")),
     # /admin/ for operators

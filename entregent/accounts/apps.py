@@ -26,10 +26,11 @@ def register_holdings() -> None:
     from django.apps import apps
 
     from entregent.accounts import registry
-    from entregent.accounts.models import User
+    from entregent.accounts.models import Notification, User
 
     # The member: erase_user() deletes it last, once everything that points at it is gone.
     registry.register(User, "pk", exclude=["password", "calendar_secret"])
+    registry.register(Notification, "recipient")
     registry.register(EmailAddress, "user")
     # Which kinds of second factor are on and when they were last used, never their secrets
     # (allauth stores TOTP secrets and recovery-code seeds in "data").

@@ -63,6 +63,15 @@ class TagQuerySet(models.QuerySet["Tag"]):
 class Tag(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=60)
+    # Keep in touch with everyone carrying this tag at least this often (months; 0 is never).
+    # A contact's own cadence wins; otherwise the shortest of its tags' cadences applies.
+    cadence = models.PositiveSmallIntegerField(
+        _("keep in touch"),
+        choices=Cadence.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the tag sets no cadence."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TagQuerySet.as_manager()
@@ -77,6 +86,20 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def schedule_for(reference: dt.date, cadence: int) -> tuple[dt.date | None, dt.date | None]:
+    """When a contact last seen (or added) on ``reference`` becomes due, and dormant.
+
+    Due once one full cadence has passed (inclusive); dormant once more than two have (the day
+    after two cadences). "Never" (0) is neither. Months are calendar months, the day clamped
+    to the month's end (31 January + 1 month is 28 or 29 February).
+    """
+    if cadence == Cadence.NEVER:
+        return None, None
+    due_on = months_before(reference, -cadence)
+    dormant_on = months_before(reference, -2 * cadence) + dt.timedelta(days=1)
+    return due_on, dormant_on
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -232,6 +255,16 @@ class Contact(models.Model):
         help_text=_("Empty: follows the tie strength."),
     )
     last_interaction_on = models.DateField(_("last interaction"), null=True, blank=True)
+    # Denormalised from the cadence rules (own cadence, tags, tie strength) and the reference
+    # date (last interaction, else connected on, else creation), so that the queues, the
+    # calendar feed and the health figures compare indexed dates. Empty when the effective
+    # cadence is "never". Dormant from ``dormant_on`` (inclusive).
+    due_on = models.DateField(_("due on"), null=True, blank=True, editable=False)
+    dormant_on = models.DateField(_("dormant from"), null=True, blank=True, editable=False)
+    # "Not now": the reactivation queue leaves the contact out until this date (exclusive).
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    # The pruning review's "keep": the member said they still know this person.
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
 
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     # When the connection started, as an import tells it (LinkedIn's "Connected On"): a contact
@@ -253,6 +286,8 @@ class Contact(models.Model):
             models.Index(fields=["owner", "display_name"], name="contact_owner_name"),
             models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last_seen"),
             models.Index(fields=["owner", "organisation"], name="contact_owner_org"),
+            models.Index(fields=["owner", "due_on"], name="contact_owner_due"),
+            models.Index(fields=["owner", "dormant_on"], name="contact_owner_dormant"),
             # Counting a member's live contacts reads this index alone.
             models.Index(
                 fields=["owner", "pending", "deleted_at", "archived_at"], name="contact_owner_live"
