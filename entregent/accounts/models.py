@@ -1,13 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import zoneinfo
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-import datetime as dt
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
