@@ -1,3 +1,5 @@
+"""Stubs, replaced by the report's implementation."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -8,3 +10,6 @@ from django.shortcuts import render
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     return render(request, "goals/report.html", {})
+
+
+report_csv = report
