@@ -1,9 +1,9 @@
 """Writing demo members and their planned networks to the database.
 
 Networks are written with ``bulk_create``: no ``save()``, no signals. That is why contact
-points are normalised here, and why each contact's last interaction date and the member's
-search documents are rebuilt at the end, as the network app's signals would have done one
-write at a time.
+points are normalised here, and why each contact's last interaction date, keep-in-touch dates
+and the member's search documents are rebuilt at the end, as the network app's signals would
+have done one write at a time.
 """
 
 from __future__ import annotations
@@ -249,6 +249,7 @@ def write_network(user: User, plan: NetworkPlan, batch_size: int = 2000) -> list
         batch_size=batch_size,
     )
     Contact.objects.filter(owner=user).refresh_last_interaction()
+    Contact.objects.filter(owner=user).refresh_schedule()
     reindex_owner(user.pk)
     return contacts
 

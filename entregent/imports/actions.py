@@ -1269,6 +1269,8 @@ def finish(job: ImportJob) -> None:
     )
     from entregent.network.search import reindex_contacts
 
+    # Tags with a cadence, and "connected on", move keep-in-touch dates.
+    Contact.objects.filter(pk__in=touched).refresh_schedule()
     reindex_contacts({pk for pk in touched.iterator(chunk_size=FLIP_SIZE) if pk})
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE,
@@ -1669,6 +1671,8 @@ def _undo(job: ImportJob) -> None:
     from entregent.network.search import reindex_contacts
 
     # Contacts deleted since simply have no document left to rebuild.
+    for chunk in _chunks(sorted(pk for pk in touched if pk), FLIP_SIZE):
+        Contact.objects.filter(pk__in=chunk).refresh_schedule()
     reindex_contacts(touched)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.UNDONE, undone_at=timezone.now(), heartbeat_at=timezone.now()

@@ -98,7 +98,9 @@ MERGE_CHOICE_LABELS: dict[str, _StrPromise] = {
 
 # Fields an unmerge never puts back from before the merge: who owns it, what is recomputed,
 # and the bin (a contact binned since the merge stays binned).
-_NOT_RESTORED = frozenset(("owner", "last_interaction_on", "updated_at", "pending", "deleted_at"))
+_NOT_RESTORED = frozenset(
+    ("owner", "last_interaction_on", "due_on", "dormant_on", "updated_at", "pending", "deleted_at")
+)
 
 _SNAPSHOT_VERSION = 1
 
@@ -408,6 +410,7 @@ def merge_contacts(
     _keep_decisions(owner, kept, snapshot["merged_id"], snapshot)
 
     Contact.objects.filter(pk=kept.pk).refresh_last_interaction()
+    Contact.objects.filter(pk=kept.pk).refresh_schedule()
     _reindex([kept.pk])
     kept.refresh_from_db()
     snapshot["kept_after"] = _serialize([kept])[0]["fields"]
@@ -558,7 +561,11 @@ def _restore_kept_fields(
             )
             continue
         updates[f.attname] = getattr(old, f.attname)
-    unchanged = all(current.get(n) == after.get(n) for n in after if n != "last_interaction_on")
+    unchanged = all(
+        current.get(n) == after.get(n)
+        for n in after
+        if n not in ("last_interaction_on", "due_on", "dormant_on")
+    )
     if unchanged:
         # Nothing was touched since the merge: the row goes back exactly as it was.
         updates["updated_at"] = old.updated_at  # type: ignore[attr-defined]
@@ -654,6 +661,7 @@ def unmerge(merge: Merge) -> UnmergeResult:
     merge.save(update_fields=["undone_at"])
     both = [kept.pk, merged.pk]
     Contact.objects.filter(pk__in=both).refresh_last_interaction()
+    Contact.objects.filter(pk__in=both).refresh_schedule()
     _reindex(both)
     merged.refresh_from_db()
     return UnmergeResult(contact=merged, not_restored=problems.messages())

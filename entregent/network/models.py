@@ -7,6 +7,10 @@ querysets (``Contact.objects.owned_by(user)``) and the fetching helpers in ``net
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -16,8 +20,8 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from entregent.lib.dates import months_before
 
@@ -102,8 +106,69 @@ def schedule_for(reference: dt.date, cadence: int) -> tuple[dt.date | None, dt.d
     return due_on, dormant_on
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+@dataclass(frozen=True)
+class CadenceChoice:
+    """A contact's effective cadence and where it comes from, for the rules and for display.
+
+    ``source`` is "own" (the contact's own choice), "tag" (``tag`` names it) or "strength"
+    (the default from the tie strength).
+    """
+
+    months: int
+    source: str
+    tag: str = ""
+
+    def __str__(self) -> str:
+        return f"tag {self.tag}" if self.source == "tag" else self.source
+
+
+def choose_cadence(
+    own: int | None, tags: Iterable[tuple[str, int | None]], tie_strength: int | None
+) -> CadenceChoice:
+    """The keep-in-touch rules, as a pure function of a contact's inputs.
+
+    The contact's own cadence wins, "never" included. Otherwise the shortest cadence among its
+    tags (``(name, cadence)`` pairs; a tag without a cadence sets none), ties going to the
+    first name. A tag's "never" only applies when no tag asks for a real cadence: a tag says
+    how often its group calls for news at least, and "this group alone needs no reminder"
+    must not silence a client tag the same person also wears. It still beats the default from
+    the tie strength, which applies only when nothing was chosen at all.
+    """
+    if own is not None:
+        return CadenceChoice(own, "own")
+    chosen = [(months, name.casefold(), name) for name, months in tags if months is not None]
+    if chosen:
+        positive = [c for c in chosen if c[0] != Cadence.NEVER]
+        months, _folded, name = min(positive or chosen)
+        return CadenceChoice(months, "tag", name)
+    return CadenceChoice(CADENCE_FROM_STRENGTH.get(tie_strength, Cadence.YEARLY), "strength")
+
+
+def schedule_reference(
+    last_interaction_on: dt.date | None,
+    connected_on: dt.date | None,
+    created_at: dt.datetime,
+    time_zone: str,
+) -> dt.date:
+    """The day a contact's cadence counts from: the last interaction (whatever its date: a
+    back-dated one counts at its date), else when the connection started as an import told
+    it, else the day the contact was added, in its owner's time zone."""
+    if last_interaction_on is not None:
+        return last_interaction_on
+    if connected_on is not None:
+        return connected_on
+    return timezone.localdate(created_at, _zone(time_zone))
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
+
+
+# How many contacts refresh_schedule() reads and writes per round trip.
+SCHEDULE_BATCH = 500
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):
@@ -124,35 +189,6 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     def archived(self) -> ContactQuerySet:
         return self.filter(archived_at__isnull=False)
 
-    def _with_cadence(self, months: int) -> Q:
-        strengths = [s for s, c in CADENCE_FROM_STRENGTH.items() if c == months]
-        inherited = Q(cadence__isnull=True) & (
-            Q(tie_strength__in=[s for s in strengths if s is not None])
-            | (Q(tie_strength__isnull=True) if None in strengths else Q(pk__in=[]))
-        )
-        return Q(cadence=months) | inherited
-
-    def _overdue(self, today: dt.date, periods: int, strict: bool) -> ContactQuerySet:
-        """Contacts whose last interaction (or creation) is ``periods`` cadences old or more.
-
-        Month arithmetic is done here in Python, once per cadence, so the SQL stays a plain
-        comparison on indexed dates that both SQLite and PostgreSQL run the same way.
-        """
-        condition = Q(pk__in=[])
-        for months in (c for c in Cadence.values if c != Cadence.NEVER):
-            limit = months_before(today, months * periods)
-            # Creation is a datetime: compare it with the start of a day in the current time
-            # zone rather than with __date, which SQLite would compute in Python row by row.
-            if strict:
-                seen = Q(last_interaction_on__lt=limit)
-                created = Q(created_at__lt=_start_of(limit))
-            else:
-                seen = Q(last_interaction_on__lte=limit)
-                created = Q(created_at__lt=_start_of(limit + dt.timedelta(days=1)))
-            reference = seen | (Q(last_interaction_on__isnull=True) & created)
-            condition |= self._with_cadence(months) & reference
-        return self.active().filter(condition)
-
     def with_status(self, status: str) -> ContactQuerySet:
         """The lists' status filter: "due", "dormant", "archived", "all"; active otherwise."""
         if status == "due":
@@ -166,12 +202,13 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         return self.active()
 
     def due(self, today: dt.date | None = None) -> ContactQuerySet:
-        """Time to get in touch: one full cadence has passed since the last interaction."""
-        return self._overdue(today or timezone.localdate(), 1, strict=False)
+        """Time to get in touch: one full cadence has passed since the last interaction (or
+        since the connection or the creation). Dormant contacts are due too."""
+        return self.active().filter(due_on__lte=today or timezone.localdate())
 
     def dormant(self, today: dt.date | None = None) -> ContactQuerySet:
-        """Drifting away: overdue by more than one more cadence."""
-        return self._overdue(today or timezone.localdate(), 2, strict=True)
+        """Drifting away: more than two cadences have passed."""
+        return self.active().filter(dormant_on__lte=today or timezone.localdate())
 
     def refresh_last_interaction(self) -> int:
         latest = (
@@ -182,6 +219,69 @@ class ContactQuerySet(models.QuerySet["Contact"]):
             .values("latest")
         )
         return self.update(last_interaction_on=Subquery(latest))
+
+    def refresh_schedule(self, *, dry_run: bool = False) -> int:
+        """Recompute ``due_on`` and ``dormant_on`` of these contacts; returns how many changed
+        (or would have, with ``dry_run``).
+
+        What bulk writers call after writing contacts, tags, tag links or interactions (which
+        send no signals), once ``refresh_last_interaction()`` has run. Three queries per
+        batch of SCHEDULE_BATCH contacts whatever the network's size: the contacts, their
+        tags' cadences, one UPDATE of the rows that changed. ``updated_at`` is left alone:
+        the dates are derived, and an import's undo reads ``updated_at`` as the member's edits.
+        """
+        ids = list(self.order_by().values_list("pk", flat=True))
+        changed = 0
+        for start in range(0, len(ids), SCHEDULE_BATCH):
+            schedules = _refresh_schedules(ids[start : start + SCHEDULE_BATCH], write=not dry_run)
+            changed += sum(1 for due, dormant, was in schedules.values() if (due, dormant) != was)
+        return changed
+
+
+_Schedule = tuple[dt.date | None, dt.date | None]
+
+# Contact fields the schedule depends on, besides its tags (which signals follow).
+SCHEDULE_INPUTS = frozenset(
+    ("cadence", "tie_strength", "last_interaction_on", "connected_on", "created_at", "owner")
+) | {"owner_id"}
+
+
+def _refresh_schedules(
+    ids: list[int], write: bool = True
+) -> dict[int, tuple[dt.date | None, dt.date | None, _Schedule]]:
+    """Recompute and store these contacts' due and dormant dates in three queries.
+
+    Returns, for each contact, its new dates and the ones it had.
+    """
+    tags: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    for contact_id, name, months in Contact.tags.through.objects.filter(
+        contact_id__in=ids, tag__cadence__isnull=False
+    ).values_list("contact_id", "tag__name", "tag__cadence"):
+        tags[contact_id].append((name, months))
+    rows = Contact._base_manager.filter(pk__in=ids).values_list(
+        "pk",
+        "cadence",
+        "tie_strength",
+        "last_interaction_on",
+        "connected_on",
+        "created_at",
+        "owner__time_zone",
+        "due_on",
+        "dormant_on",
+    )
+    schedules = {}
+    stale = []
+    for pk, own, strength, last, connected, created, zone, due_on, dormant_on in rows:
+        months = choose_cadence(own, tags[pk], strength).months
+        reference = schedule_reference(last, connected, created, zone)
+        schedule = schedule_for(reference, months)
+        schedules[pk] = (*schedule, (due_on, dormant_on))
+        if schedule != (due_on, dormant_on):
+            stale.append(Contact(pk=pk, due_on=schedule[0], dormant_on=schedule[1]))
+    if stale and write:
+        # bulk_update, not save(): no signals, and updated_at stays the member's last edit.
+        Contact._base_manager.bulk_update(stale, ["due_on", "dormant_on"])
+    return schedules
 
 
 class Contact(models.Model):
@@ -302,6 +402,12 @@ class Contact(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.display_name.strip():
             self.display_name = self.build_display_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SCHEDULE_INPUTS.intersection(update_fields):
+            # Tags are followed by signals (they change after the save, in save_m2m).
+            self.due_on, self.dormant_on = self.compute_schedule()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "due_on", "dormant_on"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -313,9 +419,44 @@ class Contact(models.Model):
 
     @property
     def effective_cadence(self) -> int:
-        if self.cadence is not None:
-            return self.cadence
-        return CADENCE_FROM_STRENGTH.get(self.tie_strength, Cadence.YEARLY)
+        return self.cadence_choice.months
+
+    @property
+    def cadence_choice(self) -> CadenceChoice:
+        """The cadence the rules give (``choose_cadence``). Reads prefetched tags when there
+        are (``prefetch_related("tags")``), one query otherwise."""
+        return choose_cadence(self.cadence, self._tag_cadences(), self.tie_strength)
+
+    @property
+    def cadence_source(self) -> str:
+        """Where the cadence comes from: "own", "tag <name>" or "strength"."""
+        return str(self.cadence_choice)
+
+    def cadence_display(self) -> str:
+        """The cadence and where it comes from: "every 3 months, from the tag clients"."""
+        choice = self.cadence_choice
+        if choice.months == Cadence.NEVER:
+            every = gettext("never")
+        else:
+            every = ngettext("every month", "every %(count)d months", choice.months) % {
+                "count": choice.months
+            }
+        if choice.source == "own":
+            return gettext("%(every)s, chosen for this contact") % {"every": every}
+        if choice.source == "tag":
+            return gettext("%(every)s, from the tag %(tag)s") % {
+                "every": every,
+                "tag": choice.tag,
+            }
+        return gettext("%(every)s, from the tie strength") % {"every": every}
+
+    def _tag_cadences(self) -> list[tuple[str, int | None]]:
+        if self.pk is None:
+            return []
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("tags")
+        if prefetched is not None:
+            return [(tag.name, tag.cadence) for tag in prefetched]
+        return list(self.tags.filter(cadence__isnull=False).values_list("name", "cadence"))
 
     @property
     def cadence_is_inherited(self) -> bool:
@@ -330,22 +471,70 @@ class Contact(models.Model):
         return self.deleted_at is not None
 
     def reference_date(self) -> dt.date:
-        return self.last_interaction_on or timezone.localdate(self.created_at)
+        """The day the cadence counts from (``schedule_reference``)."""
+        return self.last_interaction_on or self.connected_on or self._creation_day()
+
+    def _creation_day(self) -> dt.date:
+        # Only a contact never met needs it, and with it its owner's time zone.
+        return schedule_reference(None, None, self.created_at, self.owner.time_zone)
+
+    def compute_schedule(self) -> tuple[dt.date | None, dt.date | None]:
+        """``(due_on, dormant_on)`` from this instance's values and its tags."""
+        return schedule_for(self.reference_date(), self.effective_cadence)
+
+    def refresh_schedule(self) -> None:
+        """Recompute and store ``due_on`` and ``dormant_on`` from the database's values."""
+        due_on, dormant_on, _stored = _refresh_schedules([self.pk])[self.pk]
+        self.due_on, self.dormant_on = due_on, dormant_on
+
+    # Status reads the stored dates, as the querysets do, so a list never disagrees with its
+    # filter and rows need neither tags nor interactions.
 
     def next_due_on(self) -> dt.date | None:
-        if self.effective_cadence == Cadence.NEVER:
-            return None
-        return months_before(self.reference_date(), -self.effective_cadence)
+        return self.due_on
 
     def is_due(self, today: dt.date | None = None) -> bool:
-        due = self.next_due_on()
-        return due is not None and not self.is_archived and due <= (today or timezone.localdate())
+        """Due (dormant ones included), as ``ContactQuerySet.due()``."""
+        if self.is_archived or self.due_on is None:
+            return False
+        return self.due_on <= (today or timezone.localdate())
 
     def is_dormant(self, today: dt.date | None = None) -> bool:
-        if self.effective_cadence == Cadence.NEVER or self.is_archived:
+        if self.is_archived or self.dormant_on is None:
             return False
-        limit = months_before(self.reference_date(), -2 * self.effective_cadence)
-        return limit < (today or timezone.localdate())
+        return self.dormant_on <= (today or timezone.localdate())
+
+    def was_dormant_on(
+        self, day: dt.date, excluding_interaction: Interaction | int | None = None
+    ) -> bool:
+        """Whether the contact was dormant on ``day``, judged from what came before it.
+
+        For telling a reactivation: the reference is the latest interaction before ``day``,
+        not counting ``excluding_interaction`` (the one being judged); interactions on ``day``
+        itself count as before only when logged earlier than it (a lower id), so that of two
+        interactions on one day only the first reactivates. With none, the connection or the
+        creation, as for the stored dates: a contact added after ``day`` was not dormant then.
+        The current cadence is used (its history is not kept), and archiving is ignored: an
+        archived contact one gets back in touch with is reactivated all the same.
+        """
+        months = self.effective_cadence
+        if months == Cadence.NEVER:
+            return False
+        excluded: int | None = (
+            excluding_interaction.pk
+            if isinstance(excluding_interaction, Interaction)
+            else excluding_interaction
+        )
+        earlier = Q(occurred_on__lt=day)
+        if excluded is not None:
+            earlier |= Q(occurred_on=day, pk__lt=excluded)
+        before = Interaction.objects.filter(earlier, contacts=self.pk)
+        if excluded is not None:
+            before = before.exclude(pk=excluded)
+        last = before.aggregate(last=Max("occurred_on"))["last"]
+        reference = last or self.connected_on or self._creation_day()
+        dormant_on = schedule_for(reference, months)[1]
+        return dormant_on is not None and dormant_on <= day
 
     def status(self, today: dt.date | None = None) -> str:
         """What the lists show beside the name: "archived", "dormant", "due" or ""."""

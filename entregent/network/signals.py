@@ -1,24 +1,35 @@
-"""Keep derived data right whatever wrote the rows: last interaction dates, search documents.
+"""Keep derived data right whatever wrote the rows: last interaction dates, the keep-in-touch
+schedule (``due_on``, ``dormant_on``), search documents.
 
-Bulk writes (bulk_create, update) send no signals: their callers call
-``refresh_last_interaction()`` and ``search.reindex_contacts()`` themselves.
+``Contact.save()`` computes its own schedule; what changes it from elsewhere (interactions, tags,
+a tag's cadence) is followed here. Bulk writes (bulk_create, update) send no signals: their
+callers call ``refresh_last_interaction()``, ``refresh_schedule()`` and
+``search.reindex_contacts()`` themselves.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from entregent.network.models import Contact, Interaction, Tag
 
 
 def _refresh(contact_ids: set[int] | list[int]) -> None:
-    """An interaction changed: its contacts' last interaction date and search documents."""
+    """An interaction changed: its contacts' last interaction date, schedule, search documents."""
     if contact_ids:
-        Contact.objects.filter(pk__in=list(contact_ids)).refresh_last_interaction()
+        contacts = Contact.objects.filter(pk__in=list(contact_ids))
+        contacts.refresh_last_interaction()
+        contacts.refresh_schedule()
         _reindex(contact_ids)
+
+
+def _reschedule(contact_ids: list[int] | set[int]) -> None:
+    """Their tags, or a tag's cadence, changed."""
+    if contact_ids:
+        Contact.objects.filter(pk__in=list(contact_ids)).refresh_schedule()
 
 
 @receiver(m2m_changed, sender=Interaction.contacts.through)
@@ -86,17 +97,35 @@ def contact_tags_changed(
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
+        # contact.tags.add(...): the instance is the contact.
+        _reschedule([instance.pk])
         _reindex([instance.pk])
-    elif action == "post_clear":
-        _reindex(getattr(instance, "_cleared_tag_contacts", []))
-    else:
-        _reindex(pk_set or set())
+        return
+    contact_ids = (
+        getattr(instance, "_cleared_tag_contacts", [])
+        if action == "post_clear"
+        else list(pk_set or ())
+    )
+    # A tag without a cadence changes nobody's schedule.
+    if instance.cadence is not None:
+        _reschedule(contact_ids)
+    _reindex(contact_ids)
+
+
+@receiver(pre_save, sender=Tag)
+def tag_saving(sender: Any, instance: Tag, raw: bool = False, **kwargs: Any) -> None:
+    if instance.pk is not None and not raw:
+        before = Tag.objects.filter(pk=instance.pk).values_list("cadence", flat=True).first()
+        instance._cadence_changed = before != instance.cadence  # type: ignore[attr-defined]
 
 
 @receiver(post_save, sender=Tag)
 def tag_renamed(sender: Any, instance: Tag, created: bool, **kwargs: Any) -> None:
     if not created:
-        _reindex(list(instance.contacts.values_list("pk", flat=True)))
+        contact_ids = list(instance.contacts.values_list("pk", flat=True))
+        if getattr(instance, "_cadence_changed", False):
+            _reschedule(contact_ids)
+        _reindex(contact_ids)
 
 
 @receiver(pre_delete, sender=Tag)
@@ -108,4 +137,7 @@ def tag_deleting(sender: Any, instance: Tag, **kwargs: Any) -> None:
 
 @receiver(post_delete, sender=Tag)
 def tag_deleted(sender: Any, instance: Tag, **kwargs: Any) -> None:
-    _reindex(getattr(instance, "_tagged_contacts", []))
+    contact_ids = getattr(instance, "_tagged_contacts", [])
+    if instance.cadence is not None:
+        _reschedule(contact_ids)
+    _reindex(contact_ids)
