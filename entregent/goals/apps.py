@@ -16,8 +16,9 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         from entregent.accounts import registry
-        from entregent.goals import models
+        from entregent.goals import models, signals
 
+        signals.connect()
         registry.register(models.Objective)
         registry.register(models.Outcome)
         registry.register(models.HealthSnapshot)
