@@ -131,7 +131,7 @@ class ContactForm(OwnedFormMixin, forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
         self.scope("introduced_by", others)
         cadence = self.fields["cadence"]
-        cadence.choices = [("", _("Follow the tie strength")), *Cadence.choices]  # type: ignore[attr-defined]
+        cadence.choices = [("", _("From its tags or tie strength")), *Cadence.choices]  # type: ignore[attr-defined]
 
     def clean_birthday_year(self) -> int | None:
         year = self.cleaned_data.get("birthday_year")
@@ -363,11 +363,19 @@ class RelationshipForm(OwnedFormMixin, forms.ModelForm):
 class TagForm(forms.ModelForm):
     class Meta:
         model = Tag
-        fields = ["name"]
+        fields = ["name", "cadence"]
+        help_texts = {
+            "cadence": _(
+                "Contacts with this tag are due at least this often, unless they have a cadence "
+                "of their own. With several tags, the shortest applies."
+            )
+        }
 
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
+        cadence = self.fields["cadence"]
+        cadence.choices = [("", _("No cadence")), *Cadence.choices]  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

@@ -167,8 +167,9 @@ def _zone(name: str) -> dt.tzinfo:
         return timezone.get_default_timezone()
 
 
-# How many contacts refresh_schedule() reads and writes per round trip.
-SCHEDULE_BATCH = 500
+# How many contacts refresh_schedule() reads and writes per round trip: SQLite takes at most
+# 999 parameters in a statement, and bulk_update() spends four per row on two fields.
+SCHEDULE_BATCH = 240
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):
@@ -352,7 +353,7 @@ class Contact(models.Model):
         choices=Cadence.choices,
         null=True,
         blank=True,
-        help_text=_("Empty: follows the tie strength."),
+        help_text=_("Empty: from its tags, else from the tie strength."),
     )
     last_interaction_on = models.DateField(_("last interaction"), null=True, blank=True)
     # Denormalised from the cadence rules (own cadence, tags, tie strength) and the reference

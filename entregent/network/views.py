@@ -545,7 +545,7 @@ def tag_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = TagForm(request.POST or None, instance=tag, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Tag renamed to “%(name)s”.") % {"name": tag})
+        messages.success(request, _("Tag “%(name)s” saved.") % {"name": tag})
         return redirect("network:tag-list")
     return render(request, "network/tag_form.html", {"form": form, "tag": tag})
 

@@ -1,4 +1,5 @@
-"""Fill every contact's ``due_on`` and ``dormant_on``, added empty by 0007.
+"""Fill every contact's ``due_on`` and ``dormant_on``, added empty by 0007 (and say in the
+contact's cadence help that tags now count).
 
 The rules are the pure functions of ``network.models`` (``choose_cadence``,
 ``schedule_reference``, ``schedule_for``), applied to the historical models in batches;
@@ -8,7 +9,7 @@ The rules are the pure functions of ``network.models`` (``choose_cadence``,
 from collections import defaultdict
 from typing import Any
 
-from django.db import migrations
+from django.db import migrations, models
 
 from entregent.network.models import choose_cadence, schedule_for, schedule_reference
 
@@ -55,5 +56,24 @@ def backfill(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [("network", "0007_tending")]
 
-    # Going back leaves the dates in place: 0007's reversal drops the columns.
-    operations = [migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True)]
+    operations = [
+        migrations.AlterField(
+            model_name="contact",
+            name="cadence",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (0, "Never"),
+                    (1, "Every month"),
+                    (3, "Every 3 months"),
+                    (6, "Every 6 months"),
+                    (12, "Every year"),
+                ],
+                help_text="Empty: from its tags, else from the tie strength.",
+                null=True,
+                verbose_name="keep in touch",
+            ),
+        ),
+        # Going back leaves the dates in place: 0007's reversal drops the columns.
+        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
+    ]
