@@ -6,6 +6,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from entregent.goals.digests import reminder_status
 from entregent.network.models import Contact
 from entregent.scheduler.health import scheduler_health
 
@@ -15,6 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_visitor.html")
     contacts = Contact.objects.owned_by(request.user)
+    health = scheduler_health()
     context = {
         "contact_count": contacts.active().count(),
         # The closest ties first: they are the ones a member would regret losing.
@@ -26,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "due_count": contacts.due().count(),
         "dormant_count": contacts.dormant().count(),
         # Reminders that silently stop are the worst kind: show whether they run.
-        "scheduler_health": scheduler_health(),
+        "scheduler_health": health,
+        "reminders": reminder_status(request.user, health),
     }
     return render(request, "home_member.html", context)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from allauth.account.adapter import get_adapter
@@ -44,6 +45,29 @@ class ProfileForm(forms.ModelForm[User]):
                 _("A display name fits on one line."), code="multiline_display_name"
             )
         return name
+
+
+class DigestForm(forms.ModelForm[User]):
+    """The weekly digest: on or off, its day and its time (in the member's time zone)."""
+
+    class Meta:
+        model = User
+        fields = ["digest_enabled", "digest_weekday", "digest_time"]
+        widgets = {
+            # A native time picker in quarter hours: the digests leave on the quarter hours.
+            "digest_time": forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 900}),
+        }
+        help_texts = {
+            "digest_enabled": _(
+                "Who is due for a word and what your networking produced this week, by email."
+            ),
+            "digest_time": _("It leaves within a quarter of an hour after this time."),
+        }
+
+    def clean_digest_time(self) -> dt.time:
+        time: dt.time = self.cleaned_data["digest_time"]
+        # Seconds mean nothing to a weekly email; the dashboard shows hours and minutes.
+        return time.replace(second=0, microsecond=0)
 
 
 class LanguageForm(forms.Form):

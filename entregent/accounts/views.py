@@ -4,23 +4,29 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from entregent.accounts import registry
-from entregent.accounts.forms import EraseAccountForm, LanguageForm, ProfileForm
-from entregent.accounts.models import User
+from entregent.accounts.forms import DigestForm, EraseAccountForm, LanguageForm, ProfileForm
+from entregent.accounts.models import Notification, User, new_calendar_secret
+from entregent.lib import weekly
+
+NOTIFICATIONS_PER_PAGE = 30
 
 
 def _member(request: HttpRequest) -> User:
@@ -72,6 +78,84 @@ def profile(request: HttpRequest) -> HttpResponse:
         _remember_language(response, user.language)
         return response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminders(request: HttpRequest) -> HttpResponse:
+    """The weekly digest's day and time, and the calendar feed's private address."""
+    user = _member(request)
+    if request.method == "POST":
+        form = DigestForm(request.POST, instance=user)
+    else:
+        form = DigestForm(instance=user)
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, _("Your reminder settings are saved."))
+        return redirect("accounts:reminders")
+    next_digest = None
+    if user.digest_enabled:
+        zone = weekly.zone_named(user.time_zone, settings.TIME_ZONE)
+        next_digest = weekly.following(user.digest_weekday, user.digest_time, zone, timezone.now())
+    site = urlsplit(settings.SITE_URL)
+    context = {
+        "form": form,
+        "next_digest": next_digest,
+        "site_url": settings.SITE_URL,
+        # Calendar apps subscribe to webcal:// links (the same address, fetched over HTTP(S)).
+        "webcal_base": f"webcal://{site.netloc}{site.path}",
+    }
+    return render(request, "accounts/reminders.html", context)
+
+
+@login_required
+@require_POST
+def regenerate_calendar_secret(request: HttpRequest) -> HttpResponse:
+    """A new secret for the calendar feed: the old address stops working at once."""
+    user = _member(request)
+    user.calendar_secret = new_calendar_secret()
+    user.save(update_fields=["calendar_secret"])
+    messages.success(
+        request,
+        _(
+            "Your calendar feed has a new address; the old one no longer works. "
+            "Subscribe to the new one in your calendar app."
+        ),
+    )
+    return redirect("accounts:reminders")
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    user = _member(request)
+    inbox = Notification.objects.owned_by(user)
+    page = Paginator(inbox, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "notifications": page.object_list}
+    return render(request, "accounts/notifications.html", context)
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark every notification as read (the bell goes quiet)."""
+    user = _member(request)
+    Notification.objects.owned_by(user).unread().update(read_at=timezone.now())
+    return redirect("accounts:notifications")
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link, marking it read on the way."""
+    notification = get_object_or_404(Notification.objects.owned_by(_member(request)), pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    # Links are written by the site itself; still, never send a member elsewhere from here.
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notification.url)
+    return redirect("accounts:notifications")
 
 
 @require_POST

@@ -70,10 +70,10 @@ class QueryCountTests(BaseTestCase):
         contact = grow_network(self.alice, 60, 3)
         self.client.force_login(self.alice)
         # session, user, count, the page's ids, its contacts, their tags, the tag filter's
-        # choices
-        with self.assertNumQueries(7):
+        # choices, the bell's unread count
+        with self.assertNumQueries(8):
             self.client.get(reverse("network:contact-list"))
         # session, user, contact, tags, points, interaction count, timeline + their contacts,
-        # links, introduced, the possible duplicates as last computed (a cache read)
-        with self.assertNumQueries(11):
+        # links, introduced, the possible duplicates as last computed (a cache read), the bell
+        with self.assertNumQueries(12):
             self.client.get(contact.get_absolute_url())
