@@ -23,3 +23,5 @@ class GoalsConfig(AppConfig):
         registry.register(models.Outcome)
         registry.register(models.HealthSnapshot)
         registry.register(models.Digest)
+        # Declares the scheduler's goals.enqueue_digests job and the worker's send_digest task.
+        from entregent.goals import digests  # noqa: F401
