@@ -16,7 +16,9 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         from entregent.accounts import registry
-        from entregent.goals import models, signals
+
+        # snapshots declares the daily health snapshot job (goals.health_snapshots).
+        from entregent.goals import models, signals, snapshots  # noqa: F401
 
         signals.connect()
         registry.register(models.Objective)
