@@ -535,8 +535,14 @@ def prepare(
                 # also find "relance sur la facture".
                 term.typos = [w for w in term.typos if w[:3] == term.word[:3]]
             parts = contained_parts(term.word, vocab)
-            # Words containing the word or its stem: "graphistes" finds "infographiste".
-            pieces = [p for p in dict.fromkeys([term.word, *term.stems]) if len(p) >= 4]
+            # Words containing the word or its stem: "graphistes" finds "infographiste". A
+            # stem is a part only from five letters: "operator" stems to "oper", which
+            # "developer" and "cooper" also end with.
+            pieces = list(
+                dict.fromkeys(
+                    [term.word] * (len(term.word) >= 4) + [s for s in term.stems if len(s) >= 5]
+                )
+            )
             found = engine.containing(user.pk, pieces, 20 * len(pieces))
             parts += [w for w in found if w != term.word]
             term.parts = list(dict.fromkeys(parts))
