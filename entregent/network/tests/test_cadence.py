@@ -1,4 +1,9 @@
-"""Keep-in-touch rules: effective cadence, due and dormant, with frozen time."""
+"""Keep-in-touch rules: effective cadence, due and dormant, with frozen time.
+
+The full table of worked examples (tags, connection dates, back-dated interactions) is in
+test_schedule.py; the write paths that keep the stored dates right are in
+test_schedule_writes.py.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +42,8 @@ class DueAndDormantTests(BaseTestCase):
         )
         self.assertEqual(contact.is_due(TODAY), due, "is_due()")
         self.assertEqual(contact.is_dormant(TODAY), dormant, "is_dormant()")
+        # Status and querysets read the stored dates: they are what the rules give.
+        self.assertEqual(Contact.objects.filter(pk=contact.pk).refresh_schedule(dry_run=True), 0)
 
     def test_a_monthly_contact_seen_exactly_one_month_ago_is_due(self) -> None:
         contact = self.contact_seen(dt.date(2026, 5, 15), cadence=Cadence.MONTHLY)
