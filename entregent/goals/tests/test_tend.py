@@ -14,11 +14,13 @@ from typing import Any
 
 import time_machine
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from entregent.accounts.models import User
+from entregent.goals.health import network_health
 from entregent.goals.models import Objective, Outcome
 from entregent.goals.tend import (
     PruneReason,
@@ -604,3 +606,27 @@ class QueryCountTests(BaseTestCase):
         self.assertEqual(len(response.context["queue"].entries), 20)
         self.assertEqual(response.context["pruning"].total, 30)
         self.assertLessEqual(small, 11, "more queries than the page needs")
+
+
+@time_machine.travel(at(TODAY), tick=False)
+class HealthPartialTests(BaseTestCase):
+    def test_the_partial_renders_from_the_health_alone(self) -> None:
+        # What the dashboard includes: nothing but ``health`` in its context.
+        person(self.alice, "Alive", dt.date(2026, 6, 1), tie_strength=5)
+        person(self.alice, "Dormant", dt.date(2020, 1, 1), tie_strength=5)
+
+        html = render_to_string("goals/_health.html", {"health": network_health(self.alice)})
+
+        self.assertIn("1 of 2 active contacts within their cadence", html)
+        self.assertIn("1 of 2 active contacts drifting away", html)
+        self.assertIn("0 of 2 contacts", html)
+
+    def test_a_network_all_archived_shows_no_share_of_nobody(self) -> None:
+        person(self.alice, "Archived", None, archived_at=at(TODAY))
+
+        html = render_to_string("goals/_health.html", {"health": network_health(self.alice)})
+
+        self.assertIn("<strong>—</strong>", html)
+        self.assertIn("0 of 0 active contacts say what they do", html)
+        self.assertIn("1 of 1 contact", html)
+        self.assertNotIn("health-bar", html)
