@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,8 +40,8 @@ from django_tasks import task
 from entregent.accounts.models import Notification, User
 from entregent.goals.health import Health, network_health
 from entregent.goals.models import Digest, Outcome
+from entregent.goals.tend import QueueEntry, reactivation_queue
 from entregent.lib import weekly
-from entregent.network.models import Contact
 from entregent.scheduler.health import JobHealth, SchedulerHealth
 from entregent.scheduler.registry import cron, scheduled_job
 
@@ -266,7 +266,10 @@ class OutcomeCount:
 @dataclass(frozen=True)
 class DigestContent:
     today: dt.date
-    contacts: list[Contact]
+    # The head of the tend page's reactivation queue, in its order, with its reasons.
+    entries: list[QueueEntry]
+    # Everyone in the queue (snoozed contacts left out, as on the tend page).
+    waiting: int
     health: Health
     outcomes: list[OutcomeCount]
     tend_url: str
@@ -275,32 +278,8 @@ class DigestContent:
     site_url: str
 
     @property
-    def waiting(self) -> int:
-        return self.health.due + self.health.dormant
-
-    @property
     def outcome_total(self) -> int:
         return sum(outcome.count for outcome in self.outcomes)
-
-
-def who_is_due(user: User, today: dt.date, limit: int = DUE_IN_DIGEST) -> list[Contact]:
-    """The reactivation queue's head: dormant first, then the closest ties, the longest due."""
-    return list(
-        Contact.objects.owned_by(user)
-        .active()
-        .filter(due_on__lte=today)
-        .exclude(snoozed_until__gt=today)
-        .annotate(
-            drifting=Case(
-                When(dormant_on__lte=today, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by(
-            "drifting", F("tie_strength").desc(nulls_last=True), "due_on", "display_name", "pk"
-        )[:limit]
-    )
 
 
 def week_outcomes(user: User, today: dt.date) -> list[OutcomeCount]:
@@ -322,9 +301,11 @@ def week_outcomes(user: User, today: dt.date) -> list[OutcomeCount]:
 def digest_content(user: User, now: dt.datetime) -> DigestContent:
     today = now.astimezone(member_zone(user)).date()
     site = settings.SITE_URL
+    queue = reactivation_queue(user, today, limit=DUE_IN_DIGEST)
     return DigestContent(
         today=today,
-        contacts=who_is_due(user, today),
+        entries=queue.entries,
+        waiting=queue.total,
         health=network_health(user, today),
         outcomes=week_outcomes(user, today),
         tend_url=site + reverse("goals:tend"),

@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from entregent.accounts import registry
+from entregent.accounts.models import Notification
 from entregent.imports.models import ImportJob
 from entregent.network.actions import merge_contacts
 from entregent.network.models import (
@@ -46,6 +47,7 @@ MARKERS = [
     "alice-merged-marker",
     "Other Alicefriend",
     "Binned Alicecontact",
+    "alice-notification-marker",
 ]
 
 
@@ -134,6 +136,10 @@ class PrivacyWalkTests(BaseTestCase):
         decision = DuplicateDecision.objects.create(owner=cls.alice, first=first, second=second)
         merged_away = make_contact(cls.alice, "Merged Alicecontact", notes="alice-merged-marker")
         merge = merge_contacts(cls.alice, friend, merged_away)
+        # The bell's inbox: opening someone else's notification must not mark it read.
+        notification = Notification.objects.create(
+            recipient=cls.alice, kind="tests.marker", title="alice-notification-marker"
+        )
         # Bob has a network of his own, so scoping mistakes would show his objects' ids collide.
         bob_contact = make_contact(cls.bob, "Bob's contact")
         log_interaction(cls.bob, [bob_contact], dt.date(2026, 1, 3), "Bob's coffee")
@@ -153,6 +159,7 @@ class PrivacyWalkTests(BaseTestCase):
                 twin.pk,
                 decision.pk,
                 merge.pk,
+                notification.pk,
             }
         )
         cls.secret = secret
@@ -171,6 +178,9 @@ class PrivacyWalkTests(BaseTestCase):
             values += ["vcard", "csv", "json"]
         if param in ("model_name",):
             values += ["contact", "interaction", "tag"]
+        if param == "secret":
+            # A real secret link, Bob's: it opens his calendar, never anything of Alice's.
+            values += [self.bob.calendar_secret]
         return values
 
     def urls(self) -> Iterator[tuple[Route, str]]:
