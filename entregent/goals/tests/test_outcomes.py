@@ -335,3 +335,196 @@ class EditingTests(BaseTestCase):
         # Per participant: its dormancy then, and its next interaction after the old and the
         # new date. Nothing grows with the rest of the network or its history.
         self.assertEqual(cost(6) - cost(3), 3 * 3)
+
+
+@time_machine.travel(at(TODAY), tick=False)
+class OutcomePagesTests(BaseTestCase):
+    dan: Contact
+    ann: Contact
+    objective: Objective
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        with time_machine.travel(at(TODAY), tick=False):
+            cls.dan = person(cls.alice, "Dan", SEEN_LONG_AGO)
+            cls.ann = person(cls.alice, "Ann", SEEN_RECENTLY)
+            cls.objective = Objective.objects.create(owner=cls.alice, title="Find a printer")
+
+    def setUp(self) -> None:
+        self.client.force_login(self.alice)
+
+    def record(self, **data: Any) -> Any:
+        values: dict[str, Any] = {
+            "kind": Outcome.Kind.LEAD_CLIENT,
+            "occurred_on": "2026-06-10",
+            "objective": "",
+            "note": "",
+            "add_names": "",
+        }
+        values.update(data)
+        return self.client.post(reverse("goals:outcome-create"), values)
+
+    def test_an_outcome_is_recorded_by_hand_with_people_and_an_objective(self) -> None:
+        response = self.record(
+            contacts=[self.ann.pk], add_names="dan", objective=self.objective.pk, note="Quote"
+        )
+
+        outcome = Outcome.objects.get(owner=self.alice)
+        self.assertRedirects(response, self.objective.get_absolute_url())
+        self.assertEqual(
+            (outcome.kind, outcome.occurred_on, outcome.objective, outcome.note),
+            (Outcome.Kind.LEAD_CLIENT, dt.date(2026, 6, 10), self.objective, "Quote"),
+        )
+        self.assertEqual(set(outcome.contacts.all()), {self.ann, self.dan})
+        self.assertFalse(outcome.is_derived)
+
+    def test_the_form_starts_from_the_objective_it_was_opened_from(self) -> None:
+        response = self.client.get(
+            reverse("goals:outcome-create"),
+            {"objective": self.objective.pk, "contact": self.dan.pk},
+        )
+
+        self.assertEqual(response.context["form"]["objective"].value(), self.objective.pk)
+        self.assertEqual(
+            [(o.contact, o.checked) for o in response.context["people"]], [(self.dan, True)]
+        )
+
+    def test_someone_elses_contact_or_objective_is_refused(self) -> None:
+        bobs_contact = make_contact(self.bob, "Bob's friend")
+        bobs_objective = Objective.objects.create(owner=self.bob, title="Bob's aim")
+
+        response = self.record(contacts=[bobs_contact.pk], objective=bobs_objective.pk)
+
+        form = response.context["form"]
+        self.assertTrue(form.has_error("contacts", "invalid_choice"))
+        self.assertTrue(form.has_error("objective", "invalid_choice"))
+        self.assertFalse(Outcome.objects.filter(kind=Outcome.Kind.LEAD_CLIENT).exists())
+
+    def test_an_outcome_cannot_be_in_the_future(self) -> None:
+        response = self.record(occurred_on="2026-07-01")
+
+        self.assertTrue(response.context["form"].has_error("occurred_on", "future"))
+
+    def test_an_outcome_recorded_by_hand_can_be_changed_entirely(self) -> None:
+        outcome = Outcome.objects.create(owner=self.alice, kind="other", occurred_on=TODAY)
+        outcome.contacts.add(self.ann)
+
+        self.client.post(
+            reverse("goals:outcome-edit", args=[outcome.pk]),
+            {"kind": "partnership", "occurred_on": "2026-05-01", "contacts": [self.dan.pk],
+             "objective": self.objective.pk, "note": "Signed", "add_names": ""},
+        )  # fmt: skip
+
+        outcome.refresh_from_db()
+        self.assertEqual(
+            (outcome.kind, outcome.occurred_on, outcome.objective, outcome.note),
+            ("partnership", dt.date(2026, 5, 1), self.objective, "Signed"),
+        )
+        self.assertEqual(list(outcome.contacts.all()), [self.dan])
+
+    def test_a_derived_outcome_takes_a_note_and_an_objective_only(self) -> None:
+        interaction = log_interaction(self.alice, [self.dan], TODAY, kind=MEETING, summary="Lunch")
+        meeting = Outcome.objects.get(source_interaction=interaction, kind=MET)
+        url = reverse("goals:outcome-edit", args=[meeting.pk])
+
+        page = self.client.get(url)
+        self.assertContains(page, "from the interaction of")
+        self.assertContains(page, "“Lunch”")
+        self.assertContains(page, "edit the interaction")
+        self.client.post(
+            url,
+            {"kind": "partnership", "occurred_on": "2026-01-01", "contacts": [self.ann.pk],
+             "objective": self.objective.pk, "note": "Good lunch"},
+        )  # fmt: skip
+
+        meeting.refresh_from_db()
+        self.assertEqual((meeting.kind, meeting.occurred_on), (MET, TODAY))
+        self.assertEqual((meeting.objective, meeting.note), (self.objective, "Good lunch"))
+        self.assertEqual(list(meeting.contacts.all()), [self.dan])
+        self.assertEqual(meeting.source_interaction, interaction)
+
+    def test_a_deleted_derived_outcome_is_confirmed_and_stays_deleted(self) -> None:
+        interaction = log_interaction(self.alice, [self.dan], TODAY, kind=MEETING)
+        reactivation = Outcome.objects.get(source_interaction=interaction, kind=REACTIVATION)
+        url = reverse("goals:outcome-delete", args=[reactivation.pk])
+
+        page = self.client.get(url)
+        self.assertContains(page, "It will not come back unless you change")
+        self.assertTrue(Outcome.objects.filter(pk=reactivation.pk).exists())
+        response = self.client.post(url)
+
+        self.assertRedirects(response, reverse("goals:outcome-list"))
+        interaction.summary = "Lunch, with notes"
+        interaction.save()
+        self.assertEqual(produced(interaction), {MET: ["Dan"]})
+
+    def test_the_list_says_where_derived_outcomes_come_from(self) -> None:
+        log_interaction(self.alice, [self.dan], TODAY, kind=CALL, summary="Catch-up call")
+        make_contact(self.alice, "New Friend")
+
+        response = self.client.get(reverse("goals:outcome-list"))
+
+        self.assertContains(response, "from the interaction “Catch-up call”")
+        self.assertContains(response, "recorded when you added them to your network")
+        self.assertContains(response, "New Friend")
+
+    def test_the_list_filters_by_kind_and_period(self) -> None:
+        for day, kind in (
+            (dt.date(2026, 6, 10), "partnership"),
+            (dt.date(2026, 6, 1), "lead_job"),
+            (dt.date(2026, 4, 20), "partnership"),
+            (dt.date(2025, 12, 1), "partnership"),
+        ):
+            Outcome.objects.create(owner=self.alice, kind=kind, occurred_on=day)
+        Outcome.objects.create(owner=self.bob, kind="partnership", occurred_on=TODAY)
+        url = reverse("goals:outcome-list")
+
+        def days(params: dict[str, str]) -> list[dt.date]:
+            response = self.client.get(url, params)
+            return [row.outcome.occurred_on for row in response.context["rows"]]
+
+        self.assertEqual(len(days({})), 4)
+        self.assertEqual(days({"period": "month"}), [dt.date(2026, 6, 10), dt.date(2026, 6, 1)])
+        self.assertEqual(
+            days({"kind": "partnership", "period": "quarter"}),
+            [dt.date(2026, 6, 10), dt.date(2026, 4, 20)],
+        )
+        self.assertEqual(
+            days({"kind": "partnership", "period": "year"}),
+            days({"kind": "partnership", "start": "2026-01-01"}),
+        )
+        self.assertEqual(
+            days({"start": "2025-11-01", "end": "2026-05-01"}),
+            [dt.date(2026, 4, 20), dt.date(2025, 12, 1)],
+        )
+        response = self.client.get(url, {"period": "month", "kind": "partnership"})
+        # The counts by kind are for the whole period, whichever kind is shown.
+        counts = {value: count for value, _label, count, _url in response.context["kind_counts"]}
+        self.assertEqual(counts, {"partnership": 1, "lead_job": 1})
+
+    def test_dates_in_the_wrong_order_are_said_so(self) -> None:
+        response = self.client.get(
+            reverse("goals:outcome-list"), {"start": "2026-06-01", "end": "2026-05-01"}
+        )
+
+        self.assertTrue(response.context["form"].has_error("end", "order"))
+
+    def test_the_list_costs_the_same_with_many_outcomes(self) -> None:
+        def cost() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(reverse("goals:outcome-list"), {"period": "year"})
+            self.assertEqual(response.status_code, 200)
+            return len(queries)
+
+        log_interaction(self.alice, [self.dan], TODAY, kind=MEETING)
+        few = cost()
+        for i in range(40):
+            people = [person(self.alice, f"P{i}-{j}", SEEN_LONG_AGO) for j in range(2)]
+            log_interaction(self.alice, people, TODAY, kind=MEETING)
+            outcome = Outcome.objects.create(
+                owner=self.alice, kind="partnership", objective=self.objective
+            )
+            outcome.contacts.add(*people)
+
+        self.assertEqual(cost(), few)
