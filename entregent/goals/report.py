@@ -16,12 +16,13 @@ before it, and the network's health at the end of each.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -48,6 +49,7 @@ MAX_YEARS = 5
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)
 CHART_PERIODS = 12
+HEALTH_FIELDS = ("total", "known", "alive", "due", "dormant", "archived")
 
 # What the report counts, in the order it shows them: the issue's list (contacts gained,
 # reactivated, meetings, partnerships, leads by kind), then the rest of the kinds.
@@ -390,7 +392,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def build_report(user: Any, period: Period, today: dt.date | None = None) -> Report:
-    """Every figure of the report, in five or six queries whatever the size of the network."""
+    """Every figure of the report, in four or five queries whatever the size of the network."""
     today = today or timezone.localdate()
     previous = period.previous()
     buckets = chart_buckets(period)
@@ -437,7 +439,11 @@ def build_report(user: Any, period: Period, today: dt.date | None = None) -> Rep
     # who imported 500 people would wonder where they went: they are said apart.
     imported = (
         Contact.objects.owned_by(user)
-        .filter(source=Contact.Source.IMPORT)
+        .filter(
+            source=Contact.Source.IMPORT,
+            created_at__gte=_start_of(previous.start),
+            created_at__lt=_start_of(period.end + dt.timedelta(days=1)),
+        )
         .aggregate(
             **{
                 name: Count(
@@ -479,47 +485,38 @@ def build_report(user: Any, period: Period, today: dt.date | None = None) -> Rep
 
 def _health(user: Any, windows: dict[str, Period], today: dt.date) -> dict[str, HealthAt | None]:
     """Each window's health at its end: today's live figure for a window that includes today,
-    else the last snapshot taken within it, else None. Two queries (three with today's)."""
+    else the last snapshot taken within it, else None. One query (two with today's).
+
+    The snapshots of the windows' whole span are read as plain tuples (one a day: a few hundred
+    rows, 3,650 at most for a five-year range and the one before) and each window takes its last
+    by bisection: cheaper than a filtered MAX() per window, which the ORM is slow to build.
+    """
     live_windows = {name for name, w in windows.items() if w.contains(today)}
-    past = {name: w for name, w in windows.items() if name not in live_windows}
-    days: dict[str, dt.date | None] = {}
+    past = [w for name, w in windows.items() if name not in live_windows]
+    rows: list[tuple[Any, ...]] = []
     if past:
-        days = HealthSnapshot.objects.owned_by(user).aggregate(
-            **{
-                name: Max("taken_on", filter=Q(taken_on__range=(w.start, w.end)))
-                for name, w in past.items()
-            }
+        rows = list(
+            HealthSnapshot.objects.owned_by(user)
+            .filter(taken_on__range=(min(w.start for w in past), max(w.end for w in past)))
+            .order_by("taken_on")
+            .values_list("taken_on", *HEALTH_FIELDS)
         )
-    wanted = {day for day in days.values() if day is not None}
-    snapshots = {
-        snapshot.taken_on: snapshot
-        for snapshot in (
-            HealthSnapshot.objects.owned_by(user).filter(taken_on__in=wanted) if wanted else []
-        )
-    }
+    days = [row[0] for row in rows]
     live = HealthAt(network_health(user, today), today, live=True) if live_windows else None
     result: dict[str, HealthAt | None] = {}
-    for name in windows:
+    for name, window in windows.items():
         if name in live_windows:
             result[name] = live
             continue
-        day = days.get(name)
-        snapshot = snapshots.get(day) if day else None
-        result[name] = (
-            HealthAt(health_of(snapshot), snapshot.taken_on, False) if snapshot else None
-        )
+        last = bisect_right(days, window.end) - 1
+        if last >= 0 and days[last] >= window.start:
+            taken_on, *counts = rows[last]
+            result[name] = HealthAt(
+                Health(**dict(zip(HEALTH_FIELDS, counts, strict=True))), taken_on, False
+            )
+        else:
+            result[name] = None
     return result
-
-
-def health_of(snapshot: HealthSnapshot) -> Health:
-    return Health(
-        total=snapshot.total,
-        known=snapshot.known,
-        alive=snapshot.alive,
-        due=snapshot.due,
-        dormant=snapshot.dormant,
-        archived=snapshot.archived,
-    )
 
 
 def _health_rows(current: HealthAt | None, previous: HealthAt | None) -> list[HealthRow]:
