@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run setup test test-fast lint format typecheck check bench bench-search bench-search-quality bench-dedupe bench-imports lock messages clean
+.PHONY: run setup test test-fast lint format typecheck check bench bench-search bench-search-quality bench-dedupe bench-imports bench-tend lock messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "entregent needs Python 3.11 or newer")'
@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/search_quality.py
 	$(PY) bench/dedupe.py
 	$(PY) bench/imports.py
+	$(PY) bench/tend.py
 
 # Search speed at 10,000 and 100,000 contacts; search quality on held-out ESCO labels (reads
 # ../shared/data/esco at bench time only). See docs/benchmarks.md.
@@ -68,6 +69,10 @@ bench-dedupe: $(STAMP)
 
 bench-imports: $(STAMP)
 	$(PY) bench/imports.py
+
+# The tend page and the progress report at 1,000 and 10,000 contacts. See docs/benchmarks.md.
+bench-tend: $(STAMP)
+	$(PY) bench/tend.py
 
 # Regenerate the French catalogue and its compiled form, both committed (needs GNU gettext; set-up does not).
 messages: $(STAMP)
