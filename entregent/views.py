@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from entregent.goals.digests import reminder_status
+from entregent.goals.health import network_health
 from entregent.network.models import Contact
 from entregent.scheduler.health import scheduler_health
 
@@ -16,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_visitor.html")
     contacts = Contact.objects.owned_by(request.user)
-    health = scheduler_health()
+    jobs = scheduler_health()
     context = {
         "contact_count": contacts.active().count(),
         # The closest ties first: they are the ones a member would regret losing.
@@ -27,8 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
         )[:8],
         "due_count": contacts.due().count(),
         "dormant_count": contacts.dormant().count(),
+        # The forest's health (goals/_health.html), as the tend page shows it.
+        "health": network_health(request.user),
         # Reminders that silently stop are the worst kind: show whether they run.
-        "scheduler_health": health,
-        "reminders": reminder_status(request.user, health),
+        "scheduler_health": jobs,
+        "reminders": reminder_status(request.user, jobs),
     }
     return render(request, "home_member.html", context)
