@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -28,18 +28,24 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Least, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from entregent.goals.models import Objective
 from entregent.lib.dates import months_before
 from entregent.network.models import Contact, ContactQuerySet, Interaction
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 # How many entries each list shows at once: the rest move up as these are dealt with.
 QUEUE_LENGTH = 20
-PRUNE_LENGTH = 20
+# Pruning asks one question at a time; ten in sight is plenty, the next come up as these go.
+PRUNE_LENGTH = 10
 MET_EXCERPT_LENGTH = 160
 OBJECTIVES_SHOWN = 2
 
@@ -103,6 +109,26 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _first_page(queryset: QuerySet[Any], limit: int) -> tuple[list[int], int]:
+    """The first ``limit`` ids of an ordered queryset, and how many rows it holds.
+
+    Sorting ids and the ranking's columns rather than whole rows (notes and all) keeps the sort
+    small when thousands are due, as the contact list pages on ids. The count is its own query:
+    on SQLite a COUNT(*) OVER () beside the ranking cost more than a second, index-only scan.
+    """
+    ids = list(queryset.values_list("pk", flat=True)[:limit])
+    return ids, queryset.count()
+
+
+def _url_pattern(name: str) -> str:
+    """A route's URL with ``{}`` for the contact's id: reverse() once per page, not per row."""
+    return reverse(name, args=[0]).replace("/0/", "/{}/")
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
 # The reactivation queue ----------------------------------------------------------------------
 
 
@@ -145,6 +171,9 @@ def queue_queryset(user: Any, today: dt.date) -> ContactQuerySet:
 
 @dataclass
 class QueueEntry:
+    """What one entry of the queue shows, computed once in Python (templates are slow at
+    logic): the contact, why to reach out, where its forms post."""
+
     contact: Contact
     dormant: bool
     last_interaction: Interaction | None
@@ -154,6 +183,15 @@ class QueueEntry:
     anchor: str
     # Where the page should come back to once this entry is dealt with (it leaves the list).
     after: str = ""
+    url: str = ""
+    done_url: str = ""
+    snooze_url: str = ""
+    due_iso: str = ""
+    due_for: str = ""  # how long it has been due ("3 months, 2 weeks")
+    last_iso: str = ""
+    last_day: str = ""
+    met_iso: str = ""
+    met_day: str = ""
 
 
 @dataclass
@@ -189,32 +227,54 @@ def latest_interactions(contact_ids: Sequence[int]) -> dict[int, Interaction]:
 def reactivation_queue(user: Any, today: dt.date, limit: int = QUEUE_LENGTH) -> Queue:
     """The first ``limit`` entries of the queue, each with its reasons to reach out.
 
-    Four queries: the contacts, their open objectives, their latest interactions, the count.
+    Five queries whatever the size of the network: the page's ids, the total, their contacts,
+    their open objectives, their latest interactions.
     """
+    ids, total = _first_page(queue_queryset(user, today), limit)
     open_objectives = Objective.objects.owned_by(user).filter(status=Objective.Status.OPEN)
-    contacts = list(
-        queue_queryset(user, today).prefetch_related(
+    loaded = (
+        Contact.objects.owned_by(user)
+        .filter(pk__in=ids)
+        .prefetch_related(
             Prefetch(
                 "objectives",
                 queryset=open_objectives.order_by("-created_at", "-pk"),
                 to_attr="open_objectives",
             )
-        )[:limit]
+        )
+        .in_bulk()
+        if ids
+        else {}
     )
-    total = queue_queryset(user, today).count()
+    contacts = [loaded[pk] for pk in ids if pk in loaded]
     latest = latest_interactions([c.pk for c in contacts])
+    detail, done, snooze = (
+        _url_pattern("network:contact-detail"),
+        _url_pattern("goals:tend-done"),
+        _url_pattern("goals:tend-snooze"),
+    )
     entries = []
     for contact in contacts:
         objectives: list[Objective] = getattr(contact, "open_objectives", [])
+        last = latest.get(contact.pk)
         entries.append(
             QueueEntry(
                 contact=contact,
                 dormant=contact.dormant_on is not None and contact.dormant_on <= today,
-                last_interaction=latest.get(contact.pk),
+                last_interaction=last,
                 met_excerpt=Truncator(contact.met_story.strip()).chars(MET_EXCERPT_LENGTH),
                 objectives=objectives[:OBJECTIVES_SHOWN],
                 more_objectives=max(0, len(objectives) - OBJECTIVES_SHOWN),
                 anchor=f"queue-{contact.pk}",
+                url=detail.format(contact.pk),
+                done_url=done.format(contact.pk),
+                snooze_url=snooze.format(contact.pk),
+                due_iso=contact.due_on.isoformat() if contact.due_on else "",
+                due_for=timesince(contact.due_on, today) if contact.due_on else "",
+                last_iso=last.occurred_on.isoformat() if last else "",
+                last_day=_day(last.occurred_on) if last else "",
+                met_iso=contact.met_on.isoformat() if contact.met_on else "",
+                met_day=_day(contact.met_on) if contact.met_on else "",
             )
         )
     _link_neighbours(entries, "queue")
@@ -291,10 +351,6 @@ def prune_reasons(contact: Contact, today: dt.date) -> list[str]:
     return reasons
 
 
-def _day(value: dt.date) -> str:
-    return date_format(value, "DATE_FORMAT")
-
-
 def reason_text(reason: str, contact: Contact) -> str:
     """Why a contact is proposed, in a sentence that names the dates it relies on."""
     if reason == PruneReason.UNKNOWN:
@@ -324,6 +380,10 @@ class PruneEntry:
     anchor: str
     after: str = ""
     codes: list[str] = field(default_factory=list)
+    url: str = ""
+    keep_url: str = ""
+    archive_url: str = ""
+    delete_url: str = ""
 
 
 @dataclass
@@ -337,11 +397,20 @@ class Pruning:
 
 
 def pruning_review(user: Any, today: dt.date, limit: int = PRUNE_LENGTH) -> Pruning:
-    """The first ``limit`` contacts to review, each with why; two queries."""
-    contacts = list(prune_queryset(user, today)[:limit])
-    total = prune_queryset(user, today).count()
+    """The first ``limit`` contacts to review, each with why; three queries."""
+    ids, total = _first_page(prune_queryset(user, today), limit)
+    loaded = Contact.objects.owned_by(user).filter(pk__in=ids).in_bulk() if ids else {}
+    detail, keep, archive, delete = (
+        _url_pattern(name)
+        for name in (
+            "network:contact-detail",
+            "goals:prune-keep",
+            "goals:prune-archive",
+            "goals:prune-delete",
+        )
+    )
     entries = []
-    for contact in contacts:
+    for contact in (loaded[pk] for pk in ids if pk in loaded):
         codes = prune_reasons(contact, today)
         entries.append(
             PruneEntry(
@@ -349,6 +418,10 @@ def pruning_review(user: Any, today: dt.date, limit: int = PRUNE_LENGTH) -> Prun
                 reasons=[reason_text(code, contact) for code in codes],
                 codes=codes,
                 anchor=f"prune-{contact.pk}",
+                url=detail.format(contact.pk),
+                keep_url=keep.format(contact.pk),
+                archive_url=archive.format(contact.pk),
+                delete_url=delete.format(contact.pk),
             )
         )
     _link_neighbours(entries, "prune")

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -131,10 +132,16 @@ def tend(request: AuthenticatedHttpRequest) -> HttpResponse:
         "health": network_health(request.user, today),
         "queue": reactivation_queue(request.user, today),
         "pruning": pruning_review(request.user, today),
-        "today": today,
-        "tomorrow": today + dt.timedelta(days=1),
-        "interaction_kinds": Interaction.Kind.choices,
-        "default_kind": Interaction.Kind.MESSAGE,
+        "tomorrow": (today + dt.timedelta(days=1)).isoformat(),
+        # Rendered once for the page rather than once per entry.
+        "kind_options": format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, " selected" if value == Interaction.Kind.MESSAGE else "", label)
+                for value, label in Interaction.Kind.choices
+            ),
+        ),
     }
     return render(request, "goals/tend.html", context)
 
