@@ -8,6 +8,12 @@ silent) drawn from their tie strength, then a timeline of interaction dates that
 Interactions shared between several contacts (events, introductions, team meetings) are only
 ever added on a date no later than each participant's last one, so they never move a contact
 from dormant to fresh behind the planner's back.
+
+The timelines also give the goals app a year of history to count outcomes from: contacts added
+by hand all along (new contacts), two imports whose contacts carry the date the connection
+started years before (never new contacts; the untouched ones are for the pruning review), some
+contacts left without news for more than two cadences before a call this year
+(reactivations), and meetings in person.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from entregent.demo.vocabulary import (
     pick_template,
 )
 from entregent.lib.dates import months_before
-from entregent.network.models import CADENCE_FROM_STRENGTH, Cadence
+from entregent.network.models import Cadence, choose_cadence
 
 T = TypeVar("T")
 
@@ -61,6 +67,19 @@ EXPLICIT_CADENCES = {
     Cadence.YEARLY: 3,
     Cadence.NEVER: 2,
 }
+# Share of the contacts kept up monthly to half-yearly who went quiet for more than two
+# cadences before one of this year's interactions: the year's reactivations.
+REACTIVATED_SHARE = 0.3
+# The member imported their address book when they started, and one more file this year
+# (days before today); some of the contacts added long ago were added by hand.
+SECOND_IMPORT_DAYS = (150, 280)
+SECOND_IMPORT_SHARE = 0.3
+FIRST_IMPORT_SHARE = 0.55
+# Edits after a contact was added (a note, a tag), the pruning review's "keep" a few months
+# ago, and contacts the member asked to be reminded of later.
+EDITED_SHARE = 0.3
+REVIEWED_SHARE = 0.25
+SNOOZED_SHARE = 0.05
 KIND_WEIGHTS = {"meeting": 26, "call": 16, "video": 16, "message": 18, "email": 18, "event": 6}
 
 
@@ -97,7 +116,15 @@ class ContactPlan:
     # Minutes after midnight, so that creation times look like a working day's.
     created_minute: int = 9 * 60
     source: str = "manual"
+    # An import's "connected on" date: when the connection started, years before the import.
+    connected_on: dt.date | None = None
+    # The member's last edit (None: never edited since added), "keep" and "not now" dates.
+    updated_on: dt.date | None = None
+    reviewed_on: dt.date | None = None
+    snoozed_until: dt.date | None = None
     tags: list[str] = field(default_factory=list)
+    # The tags' keep-in-touch cadences, as the network's cadence rules read them.
+    tag_cadences: list[tuple[str, int | None]] = field(default_factory=list)
     points: list[PointPlan] = field(default_factory=list)
     # Planning state: the rhythm chosen and the contact's own interaction dates, oldest first.
     status: str = SILENT
@@ -105,9 +132,7 @@ class ContactPlan:
 
     @property
     def effective_cadence(self) -> int:
-        if self.cadence is not None:
-            return self.cadence
-        return CADENCE_FROM_STRENGTH.get(self.tie_strength, Cadence.YEARLY)
+        return choose_cadence(self.cadence, self.tag_cadences, self.tie_strength).months
 
     @property
     def last_on(self) -> dt.date | None:
@@ -138,6 +163,8 @@ class NetworkPlan:
     contacts: list[ContactPlan]
     interactions: list[InteractionPlan]
     relationships: list[RelationshipPlan]
+    # Tags that set a keep-in-touch cadence (months).
+    tag_cadences: dict[str, int] = field(default_factory=dict)
 
 
 def plan_network(
@@ -162,12 +189,14 @@ def plan_network(
     planner.plan_member_introductions()
     planner.plan_relationships()
     planner.interactions.sort(key=lambda i: (i.occurred_on, i.contacts))
+    tags = planner.tag_names()
     return NetworkPlan(
         language=vocabulary.language,
-        tags=planner.tag_names(),
+        tags=tags,
         contacts=planner.contacts,
         interactions=planner.interactions,
         relationships=planner.relationships,
+        tag_cadences={t: m for t, m in vocabulary.tag_cadences.items() if t in tags},
     )
 
 
@@ -221,6 +250,8 @@ class _Planner:
         self.today = today
         self.horizon = today - dt.timedelta(days=HORIZON_DAYS)
         self.app_start = today - dt.timedelta(days=APP_START_DAYS)
+        self.first_import = self.app_start - dt.timedelta(days=20)
+        self.second_import = today - dt.timedelta(days=rng.randint(*SECOND_IMPORT_DAYS))
         self.contacts: list[ContactPlan] = []
         self.interactions: list[InteractionPlan] = []
         self.relationships: list[RelationshipPlan] = []
@@ -333,6 +364,7 @@ class _Planner:
             contact.tags.append(other.tag)
         if rng.random() < 0.08:
             contact.tags.append(rng.choice(self.v.extra_tags))
+        contact.tag_cadences = [(tag, self.v.tag_cadences.get(tag)) for tag in contact.tags]
         self._plan_timeline(contact)
         if story:
             contact.met_story = story
@@ -355,6 +387,7 @@ class _Planner:
         if archivable and rng.random() < 0.04:
             start = contact.last_on or contact.created_on
             contact.archived_on = _day_between(rng, start, self.today)
+        self._plan_edits(contact)
         self.contacts.append(contact)
 
     def _new_name(self, female: bool) -> tuple[str, str]:
@@ -445,8 +478,7 @@ class _Planner:
             else:
                 if met_recently:
                     contact.met_on = self.horizon - dt.timedelta(days=rng.randint(30, 3000))
-                contact.created_on = self.app_start - dt.timedelta(days=rng.randint(0, 60))
-                contact.source = "import" if rng.random() < 0.6 else "manual"
+                self._added_long_ago(contact)
         else:
             floor = max(self.horizon, contact.met_on or self.horizon)
             dates = [last]
@@ -458,13 +490,76 @@ class _Planner:
             if contact.met_on and met_recently and rng.random() < 0.6:
                 dates.append(contact.met_on)
             contact.dates = sorted(set(dates))
+            self._plan_reactivation(contact, months)
             if contact.met_on and met_recently:
                 contact.created_on = contact.met_on
             else:
-                contact.created_on = self.app_start - dt.timedelta(days=rng.randint(0, 60))
-                contact.source = "import" if rng.random() < 0.5 else "manual"
+                self._added_long_ago(contact)
             contact.created_on = min(contact.created_on, contact.dates[0])
         contact.created_minute = rng.randint(8 * 60, 19 * 60)
+        if contact.source == "import":
+            # Files are imported in one go, in the evening.
+            contact.created_minute = 21 * 60
+            end = contact.created_on - dt.timedelta(days=30)
+            start = end - dt.timedelta(days=12 * 365)
+            if contact.met_on is not None and contact.met_on < end:
+                start = contact.met_on
+            contact.connected_on = _day_between(rng, start, end)
+
+    def _added_long_ago(self, contact: ContactPlan) -> None:
+        """Added before this year's history: by the first import or by hand when the member
+        started, or by this year's import when nothing was logged with them before it."""
+        rng = self.rng
+        first = contact.dates[0] if contact.dates else None
+        if (first is None or first >= self.second_import) and rng.random() < SECOND_IMPORT_SHARE:
+            contact.created_on, contact.source = self.second_import, "import"
+        elif rng.random() < FIRST_IMPORT_SHARE:
+            contact.created_on, contact.source = self.first_import, "import"
+        else:
+            contact.created_on = self.app_start - dt.timedelta(days=rng.randint(0, 60))
+            contact.source = "manual"
+
+    def _plan_reactivation(self, contact: ContactPlan, months: int) -> None:
+        """No news for more than two cadences before one of this year's interactions: the
+        contact was dormant that day, and getting back in touch reactivated them. The last date
+        (and so the contact's status today) does not move."""
+        rng = self.rng
+        year_ago = self.today - dt.timedelta(days=365)
+        back = [day for day in contact.dates[1:] if day >= year_ago]
+        if (
+            months not in (Cadence.MONTHLY, Cadence.QUARTERLY, Cadence.HALF_YEARLY)
+            or contact.status not in (FRESH, DUE)
+            or not back
+            or rng.random() >= REACTIVATED_SHARE
+        ):
+            return
+        returned = rng.choice(back)
+        quiet_from = months_before(returned, 2 * months) - dt.timedelta(days=rng.randint(1, 40))
+        contact.dates = [day for day in contact.dates if day <= quiet_from or day >= returned]
+        if contact.met_on and quiet_from < contact.met_on < returned:
+            # Met during the silence would make them known since then: met before it.
+            contact.met_on = _day_between(rng, self.horizon, quiet_from)
+
+    def _plan_edits(self, contact: ContactPlan) -> None:
+        """The member's later touches: an edit, the pruning review's "keep", a snooze. An
+        imported contact never touched since is what the pruning review asks about."""
+        rng, today = self.rng, self.today
+        edits = [contact.trust_noted_on, contact.archived_on]
+        if rng.random() < EDITED_SHARE:
+            edits.append(_day_between(rng, contact.created_on, today))
+        live = contact.archived_on is None
+        # Kept: someone the member still knows, though they have not talked for long.
+        quiet = contact.status in (DORMANT, SILENT) and bool(contact.headline)
+        if live and quiet and rng.random() < REVIEWED_SHARE:
+            start = max(contact.created_on, today - dt.timedelta(days=300))
+            contact.reviewed_on = _day_between(rng, start, today - dt.timedelta(days=20))
+            edits.append(contact.reviewed_on)
+        if live and contact.status in (DUE, DORMANT) and rng.random() < SNOOZED_SHARE:
+            snoozed_on = today - dt.timedelta(days=rng.randint(0, 10))
+            contact.snoozed_until = snoozed_on + dt.timedelta(days=rng.randint(14, 45))
+            edits.append(snoozed_on)
+        known = [day for day in edits if day is not None and day > contact.created_on]
+        contact.updated_on = max(known, default=None)
 
     def _last_date(self, status: str, months: int) -> dt.date | None:
         rng, today = self.rng, self.today

@@ -13,7 +13,7 @@ import random
 import re
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _ALTERNATIVE = re.compile(r"\{([^{}|]*)\|([^{}|]*)\}")
 
@@ -93,6 +93,36 @@ class Person:
 
 
 @dataclass(frozen=True)
+class ObjectiveIdea:
+    """An objective the demo member set themself, and how it went.
+
+    Days count back from the day the demo is loaded. Its contacts are the ``people`` named
+    (the first one made it happen, for a reached objective), then contacts whose headline or
+    job title has one of ``words`` (whole words, whatever the case; "fondat*" is any word that
+    starts so), then contacts of ``circles``.
+    """
+
+    kind: str  # as goals' Objective.Kind: client, job, supplier, partner, hire, learn, other
+    title: str
+    criteria: str
+    status: str = "open"  # open, reached or dropped
+    started_days_ago: int = 180
+    closed_days_ago: int | None = None
+    target_in_days: int | None = None
+    people: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    circles: tuple[str, ...] = ()
+    contacts: int = 4
+    # Outcomes on the way, recorded by hand (as goals' Outcome.Kind), with these notes (the
+    # vocabulary's notes for that kind when there are none); fields as ``outcome_notes``.
+    progress_kind: str = "other"
+    notes: tuple[str, ...] = ()
+    # The outcome that reached it, on a day the member saw the first of ``people``.
+    reached_kind: str = ""
+    reached_note: str = ""
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     language: str
     female_names: tuple[str, ...]
@@ -125,3 +155,9 @@ class Vocabulary:
     member_introductions: tuple[str, ...]
     relationship_notes: Mapping[str, tuple[str, ...]]
     people: tuple[Person, ...]
+    # Tags that set a keep-in-touch cadence (months).
+    tag_cadences: Mapping[str, int] = field(default_factory=dict)
+    objectives: tuple[ObjectiveIdea, ...] = ()
+    # Notes of the outcomes recorded by hand, by kind (goals' Outcome.Kind); fields: name,
+    # org, project, topic, event_name, city.
+    outcome_notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

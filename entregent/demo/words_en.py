@@ -7,7 +7,7 @@ and the NANP keep for drama (07700 900, 020 7946 0, 555-01) and email domains en
 
 from __future__ import annotations
 
-from entregent.demo.vocabulary import Circle, Organisation, Person, Vocabulary
+from entregent.demo.vocabulary import Circle, ObjectiveIdea, Organisation, Person, Vocabulary
 
 # fmt: off
 FEMALE_NAMES = (
@@ -596,6 +596,142 @@ PEOPLE = (
     ),
 )
 
+# Sam's objectives over the past year: what a product consultant looks for.
+OBJECTIVES = (
+    ObjectiveIdea(
+        "client",
+        "Win two product strategy engagements with health or fintech scale-ups",
+        "Series A to C, a product team of five to thirty, and leaders ready to change how they "
+        "decide. At least three months of work.",
+        started_days_ago=220,
+        target_in_days=150,
+        words=(
+            "founder at",
+            "startup CEO",
+            "CTO",
+            "chief operating officer",
+            "head of engineering",
+            "sales director",
+        ),
+        circles=("prospect", "client"),
+        contacts=5,
+        progress_kind="lead_client",
+    ),
+    ObjectiveIdea(
+        "job",
+        "Find a fractional chief product officer role, two days a week",
+        "A mission-led organisation, a real seat at the leadership table, London at most one "
+        "day a week.",
+        started_days_ago=120,
+        people=("Richard Fraser",),
+        words=(
+            "talent acquisition",
+            "HR business partner",
+            "executive coach",
+            "charity chief executive",
+            "non-executive",
+        ),
+        progress_kind="lead_job",
+    ),
+    ObjectiveIdea(
+        "supplier",
+        "Find a reliable graphic designer to subcontract brand work",
+        "Someone who understands small businesses, meets deadlines and is as good in print as "
+        "on screen.",
+        status="reached",
+        started_days_ago=350,
+        closed_days_ago=190,
+        people=("Priya Shah", "Mei Chen", "Grace Mensah"),
+        words=("graphic designer", "visual designer", "illustrator"),
+        progress_kind="lead_supplier",
+        notes=(
+            "{name} showed me {his|her} portfolio: one to call for the next logo",
+            "{name} recommended a designer {he|she} works with",
+        ),
+        reached_kind="lead_supplier",
+        reached_note=(
+            "Priya agreed to take on brand work for my clients; first project signed with "
+            "Bramble Bakery."
+        ),
+    ),
+    ObjectiveIdea(
+        "learn",
+        "Learn how public-sector digital procurement works",
+        "Understand G-Cloud and the Digital Outcomes framework well enough to bid with a partner.",
+        status="reached",
+        started_days_ago=280,
+        closed_days_ago=60,
+        people=("Richard Fraser",),
+        words=(
+            "civil servant",
+            "policy adviser",
+            "procurement manager",
+            "economic development officer",
+        ),
+        progress_kind="introduction",
+        notes=(
+            "{name} walked me through how {org} buys digital services",
+            "{name} introduced me to a service owner at the Government Digital Service",
+        ),
+        reached_kind="other",
+        reached_note=(
+            "First bid submitted on the Digital Outcomes framework, with Richard's comments on "
+            "the draft."
+        ),
+    ),
+    ObjectiveIdea(
+        "hire",
+        "Recommend a senior product designer for a client's growing team",
+        "Five years or more in product design, used to research with patients, based in London.",
+        status="dropped",
+        started_days_ago=240,
+        closed_days_ago=100,
+        words=("UX", "product designer", "product owner", "talent acquisition"),
+        circles=("colleague",),
+        progress_kind="introduction",
+        notes=("{name} sent me two portfolios from {his|her} former team",),
+    ),
+)
+
+# Outcomes Sam recorded by hand, by kind.
+OUTCOME_NOTES = {
+    "partnership": (
+        "Agreed with {name} to bid together for {project}",
+        "{name} and I will run a workshop on {topic} together, fees shared",
+        "Partnership with {name}: I send {him|her} the delivery work, {he|she} sends me strategy",
+    ),
+    "lead_client": (
+        "{name} put my name forward at {org} for {project}",
+        "Lead: {name} knows a scale-up in {city} that needs help with {topic}",
+        "Request for a proposal, thanks to {name}",
+        "{name} passed my name to {his|her} product director: meeting to arrange",
+    ),
+    "lead_supplier": (
+        "{name} gave me the name of a reliable printer in {city}",
+        "A video producer recommended by {name} for {project}",
+        "{name} recommended a translator for {project}",
+    ),
+    "lead_job": (
+        "{name} passed on a fractional CPO brief at {org}",
+        "Six-month interim role at {org} mentioned by {name}",
+        "{name} thought of me for guest lectures on {topic}",
+    ),
+    "introduction": (
+        "{name} introduced me to the head of product at {org}",
+        "Put in touch by {name} with a journalist writing about {topic}",
+        "I recommended {name} for {project}; {he|she} got it",
+        "Introduced by {name} to the founders' circle in {city}",
+    ),
+    "other": (
+        "Invited to speak at {event} thanks to {name}",
+        "Piece about my work in {org}'s newsletter",
+        "{name} shared my case study on {topic}: a dozen new connection requests",
+        "{name}'s testimonial published on my website",
+    ),
+}
+
+TAG_CADENCES = {"clients": 3, "priority": 1}
+
 VOCABULARY = Vocabulary(
     language="en",
     female_names=FEMALE_NAMES,
@@ -627,4 +763,7 @@ VOCABULARY = Vocabulary(
     member_introductions=MEMBER_INTRODUCTIONS,
     relationship_notes=RELATIONSHIP_NOTES,
     people=PEOPLE,
+    tag_cadences=TAG_CADENCES,
+    objectives=OBJECTIVES,
+    outcome_notes=OUTCOME_NOTES,
 )

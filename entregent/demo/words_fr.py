@@ -8,7 +8,7 @@ through the demo.
 
 from __future__ import annotations
 
-from entregent.demo.vocabulary import Circle, Organisation, Person, Vocabulary
+from entregent.demo.vocabulary import Circle, ObjectiveIdea, Organisation, Person, Vocabulary
 
 # fmt: off
 FEMALE_NAMES = (
@@ -611,6 +611,150 @@ PEOPLE = (
     ),
 )
 
+# Camille's objectives over the past year: what a consultant in communication looks for.
+OBJECTIVES = (
+    ObjectiveIdea(
+        "client",
+        "Signer deux nouveaux clients PME dans la région lyonnaise",
+        "Des PME industrielles ou des associations qui veulent structurer leur communication, "
+        "avec un budget d'au moins 8 000 € par an. Idéalement par la recommandation d'un client.",
+        started_days_ago=250,
+        target_in_days=120,
+        words=(
+            "chef d'entreprise",
+            "cheffe d'entreprise",
+            "fondat*",
+            "directeur commercial",
+            "directrice commerciale",
+            "responsable marketing",
+        ),
+        circles=("prospect", "client"),
+        contacts=5,
+        progress_kind="lead_client",
+    ),
+    ObjectiveIdea(
+        "supplier",
+        "Trouver un ou une graphiste de confiance pour sous-traiter les identités visuelles",
+        "Quelqu'un qui comprend les PME, tient ses délais et travaille aussi bien en print "
+        "qu'en digital.",
+        status="reached",
+        started_days_ago=330,
+        closed_days_ago=200,
+        people=("Hélène Marchand", "Karim Benali", "Chloé Da Silva"),
+        words=("graphiste", "illustrat*", "webdesign*"),
+        progress_kind="lead_supplier",
+        notes=(
+            "{name} m'a montré son book : à rappeler pour le prochain logo",
+            "{name} m'a recommandé une graphiste avec qui {il|elle} travaille",
+        ),
+        reached_kind="lead_supplier",
+        reached_note=(
+            "Hélène accepte de reprendre les identités visuelles de mes clients PME ; premier "
+            "projet lancé avec l'Imprimerie Lacroix."
+        ),
+    ),
+    ObjectiveIdea(
+        "partner",
+        "M'associer avec un ou une consultante digitale pour répondre aux appels d'offres publics",
+        "Complémentaire sur le web et les réseaux sociaux, à l'aise avec les marchés publics, "
+        "disponible deux jours par semaine.",
+        started_days_ago=150,
+        words=(
+            "chef de projet digital",
+            "cheffe de projet digital",
+            "community manager",
+            "développeu*",
+            "rédact*",
+        ),
+        progress_kind="partnership",
+        notes=(
+            "Premier échange avec {name} sur une réponse commune pour {project}",
+            "{name} est {partant|partante} pour répondre avec moi à l'appel d'offres de la "
+            "Métropole",
+        ),
+    ),
+    ObjectiveIdea(
+        "learn",
+        "Apprendre à animer des ateliers participatifs",
+        "Savoir concevoir et animer seule un atelier de co-construction de trois heures avec un "
+        "comité de direction.",
+        status="reached",
+        started_days_ago=300,
+        closed_days_ago=75,
+        people=("Grégoire Lacroix",),
+        words=(
+            "formateur",
+            "formatrice",
+            "coach",
+            "consultant en organisation",
+            "consultante en organisation",
+        ),
+        circles=("mentor",),
+        progress_kind="introduction",
+        notes=(
+            "{name} m'a recommandé une formation à la facilitation",
+            "{name} m'a invitée à observer un de ses ateliers",
+        ),
+        reached_kind="other",
+        reached_note=(
+            "Formation suivie sur le conseil de Grégoire ; premier atelier animé seule pour un "
+            "comité de direction."
+        ),
+    ),
+    ObjectiveIdea(
+        "hire",
+        "Recruter une alternante ou un alternant en communication pour la rentrée",
+        "Bac+3, à l'aise à l'écrit, curieux des PME ; deux jours par semaine avec moi.",
+        status="dropped",
+        started_days_ago=270,
+        closed_days_ago=120,
+        words=("recrutement", "ressources humaines", "enseignant", "insertion"),
+        circles=("alumni",),
+        progress_kind="introduction",
+        notes=("{name} m'a transmis deux CV d'étudiants de sa promotion",),
+    ),
+)
+
+# Outcomes Camille recorded by hand, by kind. She writes about herself in the feminine.
+OUTCOME_NOTES = {
+    "partnership": (
+        "Accord avec {name} pour répondre ensemble à {project}",
+        "{name} et moi co-animerons un atelier sur {topic}, honoraires partagés",
+        "Partenariat avec {name} : je lui envoie les projets web, {il|elle} me confie la "
+        "communication",
+    ),
+    "lead_client": (
+        "{name} m'a recommandée chez {org} pour {project}",
+        "Piste : {name} connaît une PME qui cherche de l'aide sur {topic}, à {city}",
+        "Demande de devis reçue grâce à {name}",
+        "{name} transmet mon nom à sa directrice marketing : rendez-vous à caler",
+    ),
+    "lead_supplier": (
+        "{name} m'a donné le contact d'un imprimeur fiable à {city}",
+        "Un vidéaste recommandé par {name} pour {project}",
+        "{name} me conseille une traductrice pour {project}",
+    ),
+    "lead_job": (
+        "{name} m'a transmis une offre de direction de la communication à temps partagé",
+        "Mission de six mois chez {org} évoquée par {name}",
+        "{name} pense à moi pour des cours en vacation sur {topic}",
+    ),
+    "introduction": (
+        "{name} m'a présentée à la responsable communication chez {org}",
+        "Mise en relation par {name} avec une journaliste intéressée par {topic}",
+        "J'ai recommandé {name} pour {project} ; {il|elle} a été {retenu|retenue}",
+        "Présentée par {name} à son club de dirigeants, à {city}",
+    ),
+    "other": (
+        "Invitée à intervenir {event} grâce à {name}",
+        "Article sur mon travail publié par {org}",
+        "{name} a partagé mon étude de cas sur {topic} : une dizaine de demandes de contact",
+        "Témoignage de {name} publié sur mon site",
+    ),
+}
+
+TAG_CADENCES = {"clients": 3, "prioritaire": 1}
+
 VOCABULARY = Vocabulary(
     language="fr",
     female_names=FEMALE_NAMES,
@@ -642,4 +786,7 @@ VOCABULARY = Vocabulary(
     member_introductions=MEMBER_INTRODUCTIONS,
     relationship_notes=RELATIONSHIP_NOTES,
     people=PEOPLE,
+    tag_cadences=TAG_CADENCES,
+    objectives=OBJECTIVES,
+    outcome_notes=OUTCOME_NOTES,
 )

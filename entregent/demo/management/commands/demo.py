@@ -15,8 +15,9 @@ from entregent.demo.loader import DEFAULT_CONTACTS, DEFAULT_SEED, PASSWORD, load
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (admin, facilitator, camille, sam; password "
-        f"{PASSWORD!r}) and their networks. Running it again replaces the demo accounts' "
-        "networks with the same data and touches no other account."
+        f"{PASSWORD!r}) and their networks; camille and sam also get a year of tending "
+        "(objectives, outcomes, daily health). Running it again replaces the demo accounts' "
+        "data with the same data and touches no other account."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -79,5 +80,10 @@ class Command(BaseCommand):
                 line += (
                     f"{m['contacts']} contacts, {m['interactions']} interactions, "
                     f"{m['tags']} tags, {m['due']} due, {m['dormant']} dormant"
+                )
+            if m["objectives"]:
+                line += (
+                    f", {m['objectives']} objectives ({m['objectives_reached']} reached), "
+                    f"{m['outcomes']} outcomes, {m['snapshots']} days of health"
                 )
             self.stdout.write(line.rstrip())
