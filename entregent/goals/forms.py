@@ -80,6 +80,20 @@ class PeopleFormMixin:
             help_text=_("Names as they are in your network, separated by commas."),
         )
 
+    def suggest_from(self, url: str) -> None:
+        """Let the picker's script offer names as one types, from ``url?people=...``."""
+        self.fields["add_names"].widget.attrs.update(
+            {
+                "data-people-suggest": url,
+                "data-field": self.add_prefix("contacts"),  # type: ignore[attr-defined]
+                "aria-controls": "people-suggestions",
+                "aria-expanded": "false",
+                "aria-autocomplete": "list",
+                "role": "combobox",
+                "autocomplete": "off",
+            }
+        )
+
     def owned_contacts(self) -> ContactQuerySet:
         return Contact.objects.owned_by(self.owner)
 

@@ -143,17 +143,36 @@ def _recent_outcome_count(request: AuthenticatedHttpRequest) -> int:
     return count
 
 
+# The people picker's names as one types (``?people=`` on any of the forms that have one).
+
+PEOPLE_SUGGESTED = 8
+
+
+def _people_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The member's contacts that the words typed find, for the picker's script: the search
+    of the network, so accents, typos and what they do count as they do there."""
+    text = request.GET.get("people", "")[:200]
+    results = search.search(request.user, text, limit=PEOPLE_SUGGESTED, explain=False)
+    contacts = [hit.contact for hit in results.hits]
+    return render(request, "goals/_objective_people_suggestions.html", {"contacts": contacts})
+
+
 # /network/objectives/new/ and /network/objectives/<id>/edit/
 
 
 @login_required
 def objective_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if "people" in request.GET:
+        return _people_suggestions(request)
     return _objective_form(request, Objective(owner=request.user))
 
 
 @login_required
 def objective_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _objective_form(request, _get_objective(request, pk))
+    objective = _get_objective(request, pk)
+    if "people" in request.GET:
+        return _people_suggestions(request)
+    return _objective_form(request, objective)
 
 
 def _objective_form(request: AuthenticatedHttpRequest, objective: Objective) -> HttpResponse:
@@ -164,6 +183,7 @@ def _objective_form(request: AuthenticatedHttpRequest, objective: Objective) -> 
     form = ObjectiveForm(
         request.POST or None, instance=objective, owner=request.user, suggestions=suggestions
     )
+    form.suggest_from(request.path)
     if request.method == "POST" and form.is_valid():
         objective = form.save()
         if creating:
@@ -406,6 +426,8 @@ def _kind_link(request: AuthenticatedHttpRequest, kind: str) -> str:
 
 @login_required
 def outcome_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if "people" in request.GET:
+        return _people_suggestions(request)
     initial: dict[str, Any] = {"occurred_on": timezone.localdate()}
     objective_id = request.GET.get("objective", "")
     if objective_id.isdigit():
@@ -420,6 +442,7 @@ def outcome_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             .values_list("pk", flat=True)
         )
     form = OutcomeForm(request.POST or None, owner=request.user, initial=initial)
+    form.suggest_from(request.path)
     if request.method == "POST" and form.is_valid():
         outcome = form.save()
         messages.success(request, _("The outcome was recorded."))
@@ -443,11 +466,14 @@ def outcome_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     outcome = _get_outcome(request, pk)
+    if "people" in request.GET:
+        return _people_suggestions(request)
     form: OutcomeForm | DerivedOutcomeForm
     if outcome.is_derived:
         form = DerivedOutcomeForm(request.POST or None, instance=outcome, owner=request.user)
     else:
         form = OutcomeForm(request.POST or None, instance=outcome, owner=request.user)
+        form.suggest_from(request.path)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The outcome was saved."))

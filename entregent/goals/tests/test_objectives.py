@@ -172,6 +172,16 @@ class ObjectiveFormTests(BaseTestCase):
 
         self.assertEqual(list(objective.contacts.all()), [self.dan])
 
+    def test_names_are_offered_as_one_types_from_the_members_network_only(self) -> None:
+        response = self.client.get(reverse("goals:objective-create"), {"people": "print"})
+
+        self.assertEqual(list(response.context["contacts"]), [self.ann])
+        self.assertContains(response, f'data-id="{self.ann.pk}"')
+        self.assertNotContains(response, "Bob")
+        form = self.client.get(reverse("goals:objective-create"))
+        self.assertContains(form, 'data-people-suggest="/network/objectives/new/"')
+        self.assertContains(form, "goals/people")
+
     def test_the_title_cannot_be_blank(self) -> None:
         response = self.post(reverse("goals:objective-create"), title="   ")
 
@@ -362,7 +372,7 @@ class PrivacyTests(BaseTestCase):
             reverse("goals:outcome-edit", args=[outcome.pk]),
             reverse("goals:outcome-delete", args=[outcome.pk]),
         ]
-        data = {"action": "unlink", "contact": str(contact.pk)}
+        data = {"action": "unlink", "contact": str(contact.pk), "people": "Alice"}
         for url in urls:
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url, data).status_code, 404)
