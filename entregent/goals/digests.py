@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -100,8 +101,11 @@ def next_moment(user: User, now: dt.datetime | None = None) -> dt.datetime | Non
 def enqueue_due_digests(now: dt.datetime | None = None, batch_size: int = 500) -> int:
     """Create (and queue) the digests whose moment has come; answer how many were created."""
     now = now or timezone.now()
+    # Only to an address its owner proved is theirs: an account signed up with someone
+    # else's address and never confirmed must not mail them every week.
+    confirmed = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True, primary=True)
     members = list(
-        User.objects.filter(digest_enabled=True, is_active=True)
+        User.objects.filter(Exists(confirmed), digest_enabled=True, is_active=True)
         .order_by("pk")
         .values_list("pk", "time_zone", "digest_weekday", "digest_time")
     )
@@ -117,7 +121,7 @@ def enqueue_due_digests(now: dt.datetime | None = None, batch_size: int = 500) -
             continue
         last_made: dict[int, dt.datetime] = {}
         recent = Digest.objects.filter(
-            owner_id__in=list(due), scheduled_for__gt=now - CATCH_UP - MIN_GAP - MIN_GAP
+            owner_id__in=list(due), scheduled_for__gt=now - CATCH_UP - MIN_GAP
         ).values_list("owner_id", "scheduled_for")
         for owner_id, scheduled_for in recent:
             last_made[owner_id] = max(scheduled_for, last_made.get(owner_id, scheduled_for))

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import time_machine
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
 from django.test import override_settings
@@ -172,6 +173,13 @@ class DigestScheduleTests(BaseTestCase):
                 .hour,
                 8,
             )
+
+    def test_an_address_never_confirmed_gets_nothing(self) -> None:
+        stranger = User.objects.create_user("stranger@example.org", "x", time_zone=PARIS)
+        EmailAddress.objects.create(user=stranger, email=stranger.email, verified=False)
+        self.run_job_at(PARIS_MONDAY_8)
+        self.assertEqual(digests_of(stranger), [])
+        self.assertEqual(digests_of(self.alice), [PARIS_MONDAY_8])
 
     def test_nobody_who_switched_it_off_gets_one(self) -> None:
         self.run_job_at(PARIS_MONDAY_8)
