@@ -33,6 +33,8 @@ from entregent.network.models import Contact, ContactQuerySet
 OUTCOMES_PER_PAGE = 50
 # "People who could help": a short list is a nudge, a long one is the search page.
 HELPERS_SHOWN = 8
+# How many linked people the search looks past to fill the list.
+LINKED_SKIPPED = 24
 # The search reads at most 8 words; the title's come first.
 HELPER_WORDS = 8
 # Words of an objective's prose that say nothing about who could help ("someone who could
@@ -240,7 +242,9 @@ def _helpers(
         return []
     if linked is None:
         linked = set(objective.contacts.values_list("pk", flat=True))
-    results = search.search(request.user, text, limit=limit + len(linked))
+    # Ask for a few more than shown, as many of the best may be linked already; not for every
+    # linked person: each hit asked for is explained (snippets), which costs time.
+    results = search.search(request.user, text, limit=limit + min(len(linked), LINKED_SKIPPED))
     helpers = [
         Helper(hit.contact, hit.snippets, hit.via, hit.partial)
         for hit in results.hits
