@@ -67,9 +67,12 @@ EXPLICIT_CADENCES = {
     Cadence.YEARLY: 3,
     Cadence.NEVER: 2,
 }
+# Contacts met within the horizon, added by hand that day: the new contacts of each month.
+MET_RECENTLY_SHARE = 0.36
 # Share of the contacts kept up monthly to half-yearly who went quiet for more than two
 # cadences before one of this year's interactions: the year's reactivations.
-REACTIVATED_SHARE = 0.3
+REACTIVATED_SHARE = 0.4
+RECENT_DAYS = 150
 # The member imported their address book when they started, and one more file this year
 # (days before today); some of the contacts added long ago were added by hand.
 SECOND_IMPORT_DAYS = (150, 280)
@@ -454,9 +457,9 @@ class _Planner:
         rng, today = self.rng, self.today
         months = contact.effective_cadence
         roll = rng.random()
-        if roll < 0.3:
+        if roll < MET_RECENTLY_SHARE:
             contact.met_on = _day_between(rng, self.horizon, today)
-        elif roll < 0.85:
+        elif roll < MET_RECENTLY_SHARE + 0.55:
             contact.met_on = self.horizon - dt.timedelta(days=rng.randint(30, 15 * 365))
 
         if months == Cadence.NEVER:
@@ -468,7 +471,11 @@ class _Planner:
             # twice within the horizon: those are dormant by their creation date instead.
             last = self._last_date(contact.status, months)
         if last is not None and contact.met_on and contact.met_on > last:
-            contact.met_on = _day_between(rng, self.horizon, last)
+            if contact.status == FRESH:
+                # Met lately and seen since: a new contact of the last months.
+                last = _day_between(rng, contact.met_on, today)
+            else:
+                contact.met_on = _day_between(rng, self.horizon, last)
 
         met_recently = bool(contact.met_on and contact.met_on > self.horizon)
         if last is None:
@@ -533,7 +540,9 @@ class _Planner:
             or rng.random() >= REACTIVATED_SHARE
         ):
             return
-        returned = rng.choice(back)
+        # Mostly in the last months: the member has been tending their network lately.
+        recent = [day for day in back if day >= self.today - dt.timedelta(days=RECENT_DAYS)]
+        returned = rng.choice(recent if recent and rng.random() < 0.7 else back)
         quiet_from = months_before(returned, 2 * months) - dt.timedelta(days=rng.randint(1, 40))
         contact.dates = [day for day in contact.dates if day <= quiet_from or day >= returned]
         if contact.met_on and quiet_from < contact.met_on < returned:
