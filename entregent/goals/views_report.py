@@ -87,10 +87,9 @@ def report(request: HttpRequest) -> HttpResponse:
             "next_url": _url("goals:report", data.next) if data.next else "",
             "csv_url": _url("goals:report-csv", period),
             "count_rows": [_count_line(row) for row in data.outcomes],
-            "total_row": _count_line(data.total_outcomes),
-            "other_rows": [
+            "total_rows": [
+                _count_line(data.total_outcomes),
                 _count_line(data.objectives_reached),
-                _count_line(data.imported),
             ],
             "health_rows": [_health_line(row) for row in data.health_rows],
             "health_label": _health_label(data.health),

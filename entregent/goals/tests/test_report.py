@@ -278,12 +278,10 @@ class ReportFiguresTests(BaseTestCase):
         snapshot(a, "2026-04-30", total=6, known=2, alive=4, due=0, dormant=0, archived=1)
         snapshot(a, "2026-05-10", total=7, known=1, alive=5, due=0, dormant=0, archived=2)
         snapshot(a, "2026-05-28", total=8, known=3, alive=2, due=2, dormant=2, archived=2)
-        # June includes today: today's live figure is used, not this.
-        snapshot(a, "2026-06-01", total=1, known=1, alive=1, due=0, dormant=0, archived=0)
         snapshot(cls.bob, "2026-05-30", total=99, known=99, alive=99, due=0, dormant=0, archived=0)
 
     def counts(self, report: Any) -> dict[str, tuple[int, int]]:
-        rows = [*report.outcomes, report.objectives_reached, report.imported]
+        rows = [*report.outcomes, report.objectives_reached]
         return {row.key: (row.current, row.previous) for row in rows}
 
     def test_every_count_beside_the_previous_period(self) -> None:
@@ -302,7 +300,6 @@ class ReportFiguresTests(BaseTestCase):
                 "introduction": (1, 0),
                 "other": (0, 1),
                 "objectives_reached": (2, 1),
-                "imported": (1, 1),
             },
         )
         total = report.total_outcomes
@@ -359,6 +356,16 @@ class ReportFiguresTests(BaseTestCase):
         )
         self.assertEqual(rows["archived"].denominator, "all")
         self.assertEqual(rows["known"].denominator, "active")
+
+    def test_todays_snapshot_once_taken_spares_the_live_figure(self) -> None:
+        snapshot(self.alice, "2026-06-17", total=7, known=4, alive=2, due=3, dormant=1, archived=1)
+        with CaptureQueriesContext(connection) as queries:
+            report = build_report(self.alice, JUNE, TODAY)
+        self.assertEqual(len(queries), 3)
+        assert report.health is not None
+        self.assertEqual((report.health.on, report.health.live), (TODAY, False))
+        self.assertEqual(report.health.health.due, 3)
+        self.assertContains(self.get(), "(on June 17, 2026)")
 
     def test_a_period_without_a_snapshot_has_no_health_rather_than_zeros(self) -> None:
         report = build_report(self.alice, period_containing(QUARTER, d("2026-03-01")), TODAY)
@@ -437,7 +444,6 @@ class ReportFiguresTests(BaseTestCase):
                 ["Introductions and recommendations", "1", "0"],
                 ["Other outcomes", "0", "1"],
                 ["Objectives reached", "2", "1"],
-                ["Contacts imported (not counted as gained)", "1", "1"],
                 ["Health on", "2026-06-17", "2026-05-28"],
                 ["Contacts", "7", "8"],
                 ["Active contacts", "6", "6"],
@@ -487,8 +493,8 @@ class ReportFiguresTests(BaseTestCase):
     def test_the_query_count_does_not_grow_with_the_data(self) -> None:
         with CaptureQueriesContext(connection) as small:
             build_report(self.alice, JUNE, TODAY)
-        # Outcomes, objectives, imports, snapshots, today's health.
-        self.assertEqual(len(small), 5)
+        # Outcomes, objectives, snapshots, today's health (June has no snapshot yet).
+        self.assertEqual(len(small), 4)
         self.get()  # logged in, session saved: what follows is the page alone
         with CaptureQueriesContext(connection) as small_page:
             self.client.get(reverse("goals:report"))
@@ -522,5 +528,5 @@ class ReportFiguresTests(BaseTestCase):
             self.client.get(reverse("goals:report"))
         self.assertEqual(len(large_page), len(small_page))
         # A past period has no live figure: one query fewer.
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(3):
             build_report(self.alice, period_containing(QUARTER, d("2025-06-01")), TODAY)
