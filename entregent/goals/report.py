@@ -123,18 +123,16 @@ class Period:
             "end": date_format(self.end, "DATE_FORMAT"),
         }
 
-    def axis_label(self, first: bool) -> str:
-        """A short label under a chart's bar; the year on a second line when it changes."""
+    def axis_label(self) -> str:
+        """A short label under a chart's bar, the year on a second line (the chart writes it
+        only where it changes)."""
         if self.kind == MONTH:
             text = date_format(self.start, "N")
-            new_year = self.start.month == 1
         elif self.kind == QUARTER:
             text = _("Q%(quarter)s") % {"quarter": quarter_of(self.start)}
-            new_year = self.start.month == 1
         else:
             text = date_format(self.start, "j N")
-            new_year = self.start.month == 1 and self.start.day <= 7
-        return f"{text}\n{self.start.year}" if first or new_year else text
+        return f"{text}\n{self.start.year}"
 
 
 def quarter_of(day: dt.date) -> int:

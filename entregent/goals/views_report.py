@@ -232,7 +232,7 @@ class Table:
 
 
 def _outcome_chart(data: Report) -> tuple[str, list[LegendItem], Table]:
-    labels = [b.axis_label(n == 0) for n, b in enumerate(data.buckets)]
+    labels = [b.axis_label() for b in data.buckets]
     names = [_bucket_name(b) for b in data.buckets]
     series = [
         svg.Series(str(label), data.outcomes_by_bucket[kind], colour)
@@ -281,7 +281,7 @@ def _outcome_chart(data: Report) -> tuple[str, list[LegendItem], Table]:
 
 
 def _health_chart(data: Report) -> tuple[str, list[LegendItem], Table]:
-    labels = [b.axis_label(n == 0) for n, b in enumerate(data.buckets)]
+    labels = [b.axis_label() for b in data.buckets]
     names = [_bucket_name(b) for b in data.buckets]
     shares = [health_shares(at.health) if at else None for at in data.health_by_bucket]
     titles = dict(HEALTH_SHARES)

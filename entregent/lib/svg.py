@@ -138,7 +138,8 @@ def _y_axis(frame: _Frame, ticks: Sequence[float], format_value: Formatter) -> l
 def _x_labels(frame: _Frame, labels: Sequence[str], centres: Sequence[float]) -> list[str]:
     """The labels under the plot, every n-th one when they would overlap.
 
-    A label may hold a second line after a newline (the year, when it changes).
+    A label may hold a second line after a newline (the year): it is written under the first
+    label shown and then only where it changes, so thinning never loses it.
     """
     if not labels:
         return []
@@ -149,10 +150,16 @@ def _x_labels(frame: _Frame, labels: Sequence[str], centres: Sequence[float]) ->
     shown = {i for i in range(len(labels)) if (len(labels) - 1 - i) % every == 0}
     y = frame.bottom + FONT_SIZE + 4
     parts = ['<g class="axis x" fill="#5a6275" text-anchor="middle">']
+    previous_second = None
     for i, (label, x) in enumerate(zip(labels, centres, strict=True)):
         if i not in shown:
             continue
         lines = label.split("\n")
+        if len(lines) > 1:
+            if lines[1] == previous_second:
+                lines = lines[:1]
+            else:
+                previous_second = lines[1]
         spans = "".join(
             f'<tspan x="{_num(x)}" y="{_num(y + n * (FONT_SIZE + 2))}">{_text(line)}</tspan>'
             for n, line in enumerate(lines)

@@ -122,11 +122,9 @@ class PeriodTests(SimpleTestCase):
                 Period(CUSTOM, d("2026-06-03"), d("2026-06-17")).label(),
                 "June 3, 2026 to June 17, 2026",
             )
-            self.assertEqual(JUNE.axis_label(first=False), "June")
-            self.assertEqual(JUNE.axis_label(first=True), "June\n2026")
-            self.assertEqual(
-                period_containing(MONTH, d("2026-01-05")).axis_label(first=False), "Jan.\n2026"
-            )
+            self.assertEqual(JUNE.axis_label(), "June\n2026")
+            self.assertEqual(period_containing(QUARTER, TODAY).axis_label(), "Q2\n2026")
+            self.assertEqual(period_containing(WEEK, TODAY).axis_label(), "15 June\n2026")
 
 
 class PeriodFormTests(SimpleTestCase):

@@ -126,12 +126,22 @@ class TestBarChart:
         assert shown[-1] == "Label number 11"
         assert len(shown) < 12
 
-    def test_a_second_line_goes_into_its_own_tspan(self) -> None:
-        root = parse(bars(labels=["Dec\n2025", "Jan\n2026", "Feb"]))
+    def test_a_second_line_is_written_where_it_changes(self) -> None:
+        root = parse(bars(labels=["Dec\n2025", "Jan\n2026", "Feb\n2026"]))
         x_axis = next(g for g in root.iter(f"{NS}g") if g.get("class") == "axis x")
         lines = [[s.text for s in t.iter(f"{NS}tspan")] for t in x_axis]
-        assert lines[0] == ["Dec", "2025"]
-        assert lines[2] == ["Feb"]
+        assert lines == [["Dec", "2025"], ["Jan", "2026"], ["Feb"]]
+
+    def test_thinning_never_loses_the_second_line(self) -> None:
+        labels = [f"Q{n % 4 + 1}\n{2024 + n // 4}" for n in range(12)]
+        series = [svg.Series("x", [1] * 12, "#000000")]
+        root = parse(bars(labels=labels, series=series, width=200))
+        x_axis = next(g for g in root.iter(f"{NS}g") if g.get("class") == "axis x")
+        shown = [[s.text for s in t.iter(f"{NS}tspan")] for t in x_axis]
+        assert len(shown) < 12
+        assert shown[0][1] == "2024"
+        years = [line[1] for line in shown if len(line) > 1]
+        assert years == sorted(set(years)) and "2026" in years
 
     def test_values_must_match_the_labels(self) -> None:
         with pytest.raises(ValueError, match="2 values for 3 labels"):
