@@ -137,7 +137,7 @@ class TestBarChart:
         series = [svg.Series("x", [1] * 12, "#000000")]
         root = parse(bars(labels=labels, series=series, width=200))
         x_axis = next(g for g in root.iter(f"{NS}g") if g.get("class") == "axis x")
-        shown = [[s.text for s in t.iter(f"{NS}tspan")] for t in x_axis]
+        shown = [[s.text or "" for s in t.iter(f"{NS}tspan")] for t in x_axis]
         assert len(shown) < 12
         assert shown[0][1] == "2024"
         years = [line[1] for line in shown if len(line) > 1]
