@@ -723,6 +723,9 @@ class SearchDocument(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     # A token only this member's documents carry, so the index itself scopes each search.
     owner_key = models.CharField(max_length=24)
+    # The order the engines read matches in, the closest ties first (``documents.rank_key``):
+    # SQLite's FTS5 rowid, PostgreSQL's ORDER BY.
+    rank_key = models.BigIntegerField(default=0)
     main = models.TextField(blank=True)
     extra = models.TextField(blank=True)
     fields = models.JSONField(default=dict)

@@ -52,8 +52,18 @@ ACTIVE, ARCHIVED, BINNED, PENDING = "x", "a", "b", "p"
 # What the documents are made of changes with the code (stems, the thesaurus, occupation
 # tokens): bump this when it does, and `rebuild_search_index --if-stale` (which `make setup`
 # runs) rebuilds documents built by an older version.
-INDEX_VERSION = "2026-11-28.2"
+INDEX_VERSION = "2026-11-29.1"
 INDEX_VERSION_KEY = "search-index-version"
+
+# A document's rank key: the order the engines read matches in (see Backend.candidates), the
+# closest ties first, then by contact id. The contact id is the low 40 bits, so the key is
+# unique and gives the contact back without a lookup.
+CONTACT_BITS = 40
+CONTACT_MASK = (1 << CONTACT_BITS) - 1
+
+
+def rank_key(contact_id: int, tie_strength: int | None) -> int:
+    return ((5 - (tie_strength or 0)) << CONTACT_BITS) | contact_id
 
 
 def index_is_stale() -> bool:
@@ -148,6 +158,7 @@ def build_fields(
 _CONTACT_FIELDS = (
     "pk",
     "owner_id",
+    "tie_strength",
     "display_name",
     "given_name",
     "family_name",
@@ -198,7 +209,7 @@ def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, se
         if len(summaries[contact_id]) < MAX_INTERACTIONS:
             summaries[contact_id].append(summary)
 
-    documents: list[tuple[int, int, str, str, str, str]] = []
+    documents: list[tuple[int, int, int, str, str, str, str]] = []
     vocabulary: dict[int, set[str]] = defaultdict(set)
     for contact in contacts:
         texts = field_texts(contact, tags[contact["pk"]], summaries[contact["pk"]])
@@ -207,6 +218,7 @@ def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, se
             (
                 contact["pk"],
                 contact["owner_id"],
+                rank_key(contact["pk"], contact["tie_strength"]),
                 owner_key(contact["owner_id"], state_of(contact)),
                 main,
                 extra,
@@ -242,7 +254,7 @@ def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, se
     return len(documents), grown
 
 
-def _insert(documents: list[tuple[int, int, str, str, str, str]]) -> None:
+def _insert(documents: list[tuple[int, int, int, str, str, str, str]]) -> None:
     """The documents, written with one prepared statement: bulk_create spent more time
     building model instances and SQL than the database spent writing (10,000 documents)."""
     if not documents:
@@ -250,8 +262,8 @@ def _insert(documents: list[tuple[int, int, str, str, str, str]]) -> None:
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
     as_json = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     sql = (
-        f"INSERT INTO {table} (contact_id, owner_id, owner_key, main, extra, fields) "
-        f"VALUES (%s, %s, %s, %s, %s, {as_json})"
+        f"INSERT INTO {table} (contact_id, owner_id, rank_key, owner_key, main, extra, fields) "
+        f"VALUES (%s, %s, %s, %s, %s, %s, {as_json})"
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, documents)

@@ -122,6 +122,10 @@ class Term:
     def tokens(self) -> list[str]:
         return list(dict.fromkeys([self.word, *self.stems, *self.typos, *self.parts]))
 
+    def direct_tokens(self) -> list[str]:
+        """The word and its stems: the tokens of a direct match (no typo, part or synonym)."""
+        return list(dict.fromkeys([self.word, *self.stems]))
+
 
 @dataclass
 class Synonyms:
@@ -218,7 +222,24 @@ def _fallback_terms(query: Query) -> set[int]:
     return {id(t) for t in ranked[:FALLBACK_WORDS]}
 
 
-def to_fts5(query: Query, any_group: bool = False) -> str:
+def _fts_direct(term: Term) -> str:
+    parts = [f'"{t}"' for t in term.direct_tokens()]
+    if term.prefix:
+        parts.append(f'"{term.word}"*')
+    return "(" + " OR ".join(parts) + ")"
+
+
+def to_fts5(query: Query, any_group: bool = False, direct: bool = False) -> str:
+    """The FTS5 MATCH expression: every group of the query (any of them for the fallback).
+
+    ``direct``: only the query's own words, their stems and the typed word's prefix, in the
+    main fields (names, what they do, job title, organisation, tags): the matches that rank
+    first, fetched first (see ``Backend.candidates``).
+    """
+    owners = " OR ".join(f'"{k}"' for k in query.owner_keys)
+    if direct:
+        words = " AND ".join(_fts_direct(t) for t in query.terms)
+        return f"owner_key : ({owners}) AND main : ({words})"
     groups = []
     telling = _fallback_terms(query)
     for terms, syn in query.groups():
@@ -228,17 +249,16 @@ def to_fts5(query: Query, any_group: bool = False) -> str:
             terms = [t for t in terms if id(t) in telling]
             if not terms and not (syn and syn.tokens()):
                 continue
-        direct = (" OR " if any_group else " AND ").join(
+        own = (" OR " if any_group else " AND ").join(
             _fts_any(t, prefix=not any_group) for t in terms
         )
         if syn and syn.tokens():
-            alternatives = [f"({direct})"] if direct else []
+            alternatives = [f"({own})"] if own else []
             alternatives += [f'"{t}"' for t in syn.tokens()]
             groups.append("(" + " OR ".join(alternatives) + ")")
         else:
-            groups.append(f"({direct})")
+            groups.append(f"({own})")
     joiner = " OR " if any_group else " AND "
-    owners = " OR ".join(f'"{k}"' for k in query.owner_keys)
     return f"owner_key : ({owners}) AND (" + joiner.join(groups) + ")"
 
 
@@ -249,7 +269,19 @@ def _ts_any(term: Term, prefix: bool = True) -> str:
     return "(" + " | ".join(parts) + ")"
 
 
-def to_tsquery(query: Query, any_group: bool = False) -> str:
+def _ts_direct(term: Term) -> str:
+    parts = term.direct_tokens()
+    if term.prefix:
+        parts.append(f"{term.word}:*")
+    return "(" + " | ".join(parts) + ")"
+
+
+def to_tsquery(query: Query, any_group: bool = False, direct: bool = False) -> str:
+    """The tsquery of ``to_fts5``'s expression, for PostgreSQL (``direct``: to match the main
+    fields' own tsvector)."""
+    owners = " | ".join(query.owner_keys)
+    if direct:
+        return f"({owners}) & (" + " & ".join(_ts_direct(t) for t in query.terms) + ")"
     groups = []
     telling = _fallback_terms(query)
     for terms, syn in query.groups():
@@ -257,14 +289,11 @@ def to_tsquery(query: Query, any_group: bool = False) -> str:
             terms = [t for t in terms if id(t) in telling]
             if not terms and not (syn and syn.tokens()):
                 continue
-        direct = (" | " if any_group else " & ").join(
-            _ts_any(t, prefix=not any_group) for t in terms
-        )
+        own = (" | " if any_group else " & ").join(_ts_any(t, prefix=not any_group) for t in terms)
         if syn and syn.tokens():
-            alternatives = [f"({direct})"] if direct else []
+            alternatives = [f"({own})"] if own else []
             groups.append("(" + " | ".join([*alternatives, *syn.tokens()]) + ")")
         else:
-            groups.append(f"({direct})")
+            groups.append(f"({own})")
     joiner = " | " if any_group else " & "
-    owners = " | ".join(query.owner_keys)
     return f"({owners}) & (" + joiner.join(groups) + ")"
