@@ -2,21 +2,30 @@
 
 axe (through axe-playwright-python, which ships axe-core) runs on each page as a browser shows
 it, the stylesheet applied; a "serious" or "critical" violation fails the test with its rule,
-its impact and the elements at fault. The keyboard tests press Tab as a person would: the skip
+its impact and the elements at fault. The member's pages are checked with something on them
+(``fill_network``, ``fill_tending``): a queue to tend, an objective, outcomes, a year of health
+for the report's charts, a notification. The keyboard tests press Tab as a person would: the skip
 link comes first and takes focus to the content, and focus is always visible.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from entregent.accounts.models import Notification
+from entregent.goals.models import Objective, Outcome
+from entregent.goals.snapshots import backfill_snapshots
 from entregent.network.models import Contact
+from entregent.network.tests.factories import log_interaction, make_contact
 from entregent.test import PASSWORD
 from entregent.tests.browser import NARROW, BrowserTestCase, fill_network
 
@@ -84,8 +93,20 @@ class AxeTests(BrowserTestCase):
 
     def test_member_pages(self) -> None:
         contact = fill_network()
+        fill_tending(contact)
         self.log_in(contact.owner)
         self.check_pages(member_pages(contact), self.page)
+        # The goals pages were checked with something on them, not empty.
+        main = self.page.get_by_role("main")
+        self.visit("/network/tend/")
+        expect(main).to_contain_text("Due contact number 0 with a longish name")
+        expect(main).to_contain_text("Someone imported long ago")
+        self.visit(
+            Objective.objects.get(title="Design a catalogue for a museum").get_absolute_url()
+        )
+        expect(main).to_contain_text("Due contact number 1 with a longish name")
+        self.visit("/network/report/?period=quarter")
+        expect(main.locator("svg[role=img]")).to_have_count(2)
         # The header's search suggestions, open.
         self.visit("/network/")
         search = self.page.get_by_role("banner").get_by_role("combobox", name="Search my network")
@@ -96,6 +117,7 @@ class AxeTests(BrowserTestCase):
 
     def test_member_pages_on_a_phone(self) -> None:
         contact = fill_network()
+        fill_tending(contact)
         page = self.new_page(viewport=NARROW)
         self.log_in(contact.owner, page)
         self.check_pages(member_pages(contact), page)
@@ -142,8 +164,84 @@ class AxeTests(BrowserTestCase):
         expect(main.locator(".errorlist").first).to_be_visible()
         self.assert_accessible(page)
 
+        self.visit("/network/objectives/new/")
+        main.get_by_role("button", name="Create", exact=True).click()
+        expect(main.locator(".errorlist").first).to_be_visible()
+        self.assert_accessible(page)
+
+        self.visit("/network/outcomes/new/")
+        main.get_by_role("button", name="Record it").click()
+        expect(main.locator(".errorlist").first).to_be_visible()
+        self.assert_accessible(page)
+
+        self.visit("/network/report/?start=2026-02-30&end=2025-01-01")
+        expect(main.get_by_role("alert")).to_be_visible()
+        self.assert_accessible(page)
+
+
+def fill_tending(contact: Contact) -> None:
+    """On top of ``fill_network``: people due and dormant (the tend page's queue), people to
+    review, an objective with people who could help, outcomes recorded by hand and derived, a
+    year of health snapshots (the report's charts) and a notification (the bell)."""
+    alice = contact.owner
+    today = timezone.localdate()
+    long_ago = timezone.now() - dt.timedelta(days=5 * 365)
+    for n, strength in enumerate([5, 4, 3, None]):
+        person = make_contact(
+            alice,
+            f"Due contact number {n} with a longish name",
+            tie_strength=strength,
+            created_at=long_ago,
+            headline="Typographer and poster designer for theatres",
+            met_story="Met at a printing fair; we argued about serifs for an hour.",
+        )
+        # The first lunch reactivated them (they were dormant), the last one is long past.
+        for days in (900, 400 + 100 * n):
+            log_interaction(
+                alice, [person], today - dt.timedelta(days=days), f"Lunch about posters {n}"
+            )
+    # To review: nothing says what they do, and silent for years.
+    make_contact(alice, "Someone imported long ago", source="import", created_at=long_ago)
+    objective = Objective.objects.create(
+        owner=alice,
+        kind=Objective.Kind.CLIENT,
+        title="Design a catalogue for a museum",
+        criteria="A graphic designer or typographer who knows museums and theatres.",
+        target_on=today + dt.timedelta(days=90),
+    )
+    objective.contacts.add(contact)
+    Objective.objects.create(
+        owner=alice,
+        kind=Objective.Kind.LEARN,
+        title="Learn letterpress printing",
+        status=Objective.Status.REACHED,
+        closed_on=today - dt.timedelta(days=20),
+    )
+    partnership = Outcome.objects.create(
+        owner=alice,
+        kind=Outcome.Kind.PARTNERSHIP,
+        occurred_on=today - dt.timedelta(days=10),
+        objective=objective,
+        note="We answer the museum's call for tenders together.",
+    )
+    partnership.contacts.add(contact)
+    backfill_snapshots(alice, today - dt.timedelta(days=365), today - dt.timedelta(days=1))
+    Notification.objects.create(
+        recipient=alice,
+        kind="goals.digest",
+        title="Your weekly digest was sent",
+        body=f"It went to {alice.email}. Who is due is also on your Tend page.",
+        url=reverse("goals:tend"),
+    )
+
 
 def member_pages(contact: Contact) -> dict[str, str]:
+    """The member's pages, once ``fill_network`` and ``fill_tending`` have filled them."""
+    alice = contact.owner
+    objective = Objective.objects.owned_by(alice).get(status=Objective.Status.OPEN)
+    # Recorded for the member from a meeting: its form keeps only the note and the objective.
+    derived = Outcome.objects.owned_by(alice).filter(kind=Outcome.Kind.MEETING).first()
+    assert derived is not None and derived.is_derived
     return {
         "dashboard": "/",
         "contact list": "/network/",
@@ -155,6 +253,19 @@ def member_pages(contact: Contact) -> dict[str, str]:
         "interaction form for a contact": f"/network/contacts/{contact.pk}/interactions/new/",
         "tags": "/network/tags/",
         "bin": "/network/bin/",
+        "tend": "/network/tend/",
+        "objectives": "/network/objectives/",
+        "objective form": "/network/objectives/new/",
+        "outcomes": "/network/outcomes/",
+        "outcome form": "/network/outcomes/new/",
+        "report": "/network/report/",
+        "report, a quarter": "/network/report/?period=quarter",
+        "report, a range": "/network/report/?start=2025-01-01&end=2025-12-31",
+        "reminder settings": "/accounts/reminders/",
+        "notifications": "/accounts/notifications/",
+        "objective page": objective.get_absolute_url(),
+        "objective edit form": reverse("goals:objective-edit", args=[objective.pk]),
+        "derived outcome form": reverse("goals:outcome-edit", args=[derived.pk]),
     }
 
 
