@@ -253,7 +253,7 @@ class FrenchPagesTests(BaseTestCase):
             "<legend>Coordonnées</legend>",
             "Prénom",
             "Garder le contact",
-            "Selon la force du lien",
+            "Selon ses étiquettes ou la force du lien",
             "Ajouter le contact</button>",
         )
 
