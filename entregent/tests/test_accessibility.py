@@ -286,6 +286,7 @@ class KeyboardTests(BrowserTestCase):
 
     def test_skip_link_comes_first_and_moves_focus_to_the_content(self) -> None:
         contact = fill_network()
+        fill_tending(contact)
         member = self.new_page()
         self.log_in(contact.owner, member)
         for who, page, path in [
@@ -293,6 +294,8 @@ class KeyboardTests(BrowserTestCase):
             ("visitor", self.page, "/accounts/login/"),
             ("member", member, "/network/"),
             ("member", member, contact.get_absolute_url()),
+            # Its script takes keys of its own (done, snooze, next entry): never Tab or Enter.
+            ("member", member, "/network/tend/"),
         ]:
             with self.subTest(who=who, path=path):
                 self.visit(path, page)
