@@ -320,15 +320,21 @@ class PostgresBackend(Backend):
         self, query: q.Query, scope: ContactQuerySet | None, limit: int, *, any_group: bool
     ) -> list[int]:
         where, params = self._where("tsv", q.to_tsquery(query, any_group), scope)
-        # The weights are D (the owner key, worth nothing), C (other fields), B (unused), A
-        # (main fields): main fields count four times the others, as in SQLite's bm25.
+        # Partial matches first by the weight of the words they match, as in Python.
+        order, order_params = "", []
+        if any_group:
+            for tsquery, weight in q.partial_tsqueries(query):
+                order += "CASE WHEN w.tsv @@ to_tsquery('simple', %s) THEN %s ELSE 0 END + "
+                order_params += [tsquery, weight]
+            order = f"({order}0) DESC, " if order else ""
+        # ts_rank's weights are D (the owner key, worth nothing), C (other fields), B (unused)
+        # and A (main fields): main fields count four times the others, as in SQLite's bm25.
         sql = (
             "SELECT contact_id FROM (SELECT d.contact_id, d.tsv FROM network_searchdocument d "
-            f"WHERE {where} ORDER BY d.rank_key LIMIT %s) w "
-            "ORDER BY ts_rank('{0, 0.25, 0.4, 1}', w.tsv, to_tsquery('simple', %s), 1) DESC "
-            "LIMIT %s"
+            f"WHERE {where} ORDER BY d.rank_key LIMIT %s) w ORDER BY {order}"
+            "ts_rank('{0, 0.25, 0.4, 1}', w.tsv, to_tsquery('simple', %s), 1) DESC LIMIT %s"
         )
-        return self._ids(sql, [*params, RANKED_WINDOW, params[0], limit])
+        return self._ids(sql, [*params, RANKED_WINDOW, *order_params, params[0], limit])
 
     @staticmethod
     def _where(column: str, match: str, scope: ContactQuerySet | None) -> tuple[str, list[Any]]:

@@ -276,6 +276,22 @@ def _ts_direct(term: Term) -> str:
     return "(" + " | ".join(parts) + ")"
 
 
+def partial_tsqueries(query: Query) -> list[tuple[str, float]]:
+    """Each group of the fallback as its own tsquery, with what matching it is worth (the
+    weights of the words it stands for, rare words more), for PostgreSQL to order partial
+    matches as the ranking in Python does: ts_rank knows nothing of how rare a word is, and
+    gave a sentence's common words ("machines") the page."""
+    telling = _fallback_terms(query)
+    out = []
+    for terms, syn in query.groups():
+        tokens = [tok for t in terms if id(t) in telling for tok in t.tokens()]
+        if syn:
+            tokens += syn.tokens()
+        if tokens:
+            out.append((" | ".join(dict.fromkeys(tokens)), sum(t.weight for t in terms)))
+    return out
+
+
 def to_tsquery(query: Query, any_group: bool = False, direct: bool = False) -> str:
     """The tsquery of ``to_fts5``'s expression, for PostgreSQL (``direct``: to match the main
     fields' own tsvector)."""
