@@ -306,10 +306,14 @@ class SQLiteBackend(Backend):
             return [row[0] for row in cursor.fetchall()]
 
 
+# The expression of migration 0009's index over the main fields, for its queries to use it.
+MAIN_TSVECTOR = "(to_tsvector('simple', d.owner_key) || to_tsvector('simple', d.main))"
+
+
 class PostgresBackend(Backend):
     def direct(self, query: q.Query, scope: ContactQuerySet | None, limit: int) -> list[int]:
-        # The main fields' own tsvector and index (migration 0009).
-        where, params = self._where("tsv_main", q.to_tsquery(query, direct=True), scope)
+        # The main fields' own index (migration 0009), on this very expression.
+        where, params = self._where(MAIN_TSVECTOR, q.to_tsquery(query, direct=True), scope)
         sql = (
             "SELECT d.contact_id FROM network_searchdocument d "
             f"WHERE {where} ORDER BY d.rank_key LIMIT %s"
@@ -319,7 +323,7 @@ class PostgresBackend(Backend):
     def ranked(
         self, query: q.Query, scope: ContactQuerySet | None, limit: int, *, any_group: bool
     ) -> list[int]:
-        where, params = self._where("tsv", q.to_tsquery(query, any_group), scope)
+        where, params = self._where("d.tsv", q.to_tsquery(query, any_group), scope)
         # Partial matches first by the weight of the words they match, as in Python.
         order, order_params = "", []
         if any_group:
@@ -337,8 +341,8 @@ class PostgresBackend(Backend):
         return self._ids(sql, [*params, RANKED_WINDOW, *order_params, params[0], limit])
 
     @staticmethod
-    def _where(column: str, match: str, scope: ContactQuerySet | None) -> tuple[str, list[Any]]:
-        condition = f"d.{column} @@ to_tsquery('simple', %s)"
+    def _where(vector: str, match: str, scope: ContactQuerySet | None) -> tuple[str, list[Any]]:
+        condition = f"{vector} @@ to_tsquery('simple', %s)"
         if scope is None:
             return condition, [match]
         scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
