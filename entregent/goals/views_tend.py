@@ -239,8 +239,7 @@ def prune_keep(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def prune_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact(request, pk)
-    contact.archived_at = timezone.now()
-    contact.save(update_fields=["archived_at", "updated_at"])
+    contact.archive()
     messages.success(
         request, _("%(name)s was archived. You can restore them at any time.") % {"name": contact}
     )

@@ -467,6 +467,15 @@ class Contact(models.Model):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    def archive(self) -> None:
+        """Out of the active network (lists, queues, reminders), kept and restorable."""
+        self.archived_at = timezone.now()
+        self.save(update_fields=["archived_at", "updated_at"])
+
+    def unarchive(self) -> None:
+        self.archived_at = None
+        self.save(update_fields=["archived_at", "updated_at"])
+
     @property
     def in_bin(self) -> bool:
         return self.deleted_at is not None

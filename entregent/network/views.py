@@ -383,8 +383,7 @@ def _contact_form(request: AuthenticatedHttpRequest, contact: Contact) -> HttpRe
 @require_POST
 def contact_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact(request, pk)
-    contact.archived_at = timezone.now()
-    contact.save(update_fields=["archived_at", "updated_at"])
+    contact.archive()
     messages.success(
         request, _("%(name)s was archived. You can restore them at any time.") % {"name": contact}
     )
@@ -395,8 +394,7 @@ def contact_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contact_unarchive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact(request, pk)
-    contact.archived_at = None
-    contact.save(update_fields=["archived_at", "updated_at"])
+    contact.unarchive()
     messages.success(request, _("%(name)s is back in your active network.") % {"name": contact})
     return redirect(contact)
 
