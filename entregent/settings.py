@@ -140,6 +140,7 @@ else:
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA busy_timeout=20000;"
+                    "PRAGMA mmap_size=268435456;"
                 ),
             },
             "TEST": {"NAME": env_str("SQLITE_TEST_PATH") or None},
