@@ -15,7 +15,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -25,6 +24,7 @@ from entregent.accounts import registry
 from entregent.accounts.forms import DigestForm, EraseAccountForm, LanguageForm, ProfileForm
 from entregent.accounts.models import Notification, User, new_calendar_secret
 from entregent.lib import weekly
+from entregent.lib.http import is_local_url
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -151,9 +151,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     # Links are written by the site itself; still, never send a member elsewhere from here.
-    if notification.url and url_has_allowed_host_and_scheme(
-        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if is_local_url(request, notification.url):
         return redirect(notification.url)
     return redirect("accounts:notifications")
 

@@ -20,12 +20,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from entregent.goals.forms import DerivedOutcomeForm, ObjectiveForm, OutcomeFilterForm, OutcomeForm
 from entregent.goals.models import Objective, Outcome
-from entregent.lib.http import AuthenticatedHttpRequest
+from entregent.lib.http import AuthenticatedHttpRequest, safe_next
 from entregent.lib.text import content_words
 from entregent.network import search
 from entregent.network.models import Contact, ContactQuerySet
@@ -89,15 +88,6 @@ def _count(model: Any, field: str, extra: Q | None = None) -> Coalesce:
         ),
         0,
     )
-
-
-def _safe_next(request: AuthenticatedHttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # /network/objectives/
@@ -455,14 +445,14 @@ def outcome_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             if outcome.objective
             else reverse("goals:outcome-list")
         )
-        return redirect(_safe_next(request, default))
+        return redirect(safe_next(request, default))
     if request.method == "POST":
         messages.error(request, _("Please correct the errors below."))
     context = {
         "form": form,
         "outcome": None,
         "people": form.people_options(),
-        "next": _safe_next(request, ""),
+        "next": safe_next(request, ""),
     }
     return render(request, "goals/outcome_form.html", context)
 
@@ -481,7 +471,7 @@ def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The outcome was saved."))
-        return redirect(_safe_next(request, reverse("goals:outcome-list")))
+        return redirect(safe_next(request, reverse("goals:outcome-list")))
     if request.method == "POST":
         messages.error(request, _("Please correct the errors below."))
     row = outcome_rows(
@@ -496,7 +486,7 @@ def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "outcome": outcome,
         "row": row,
         "people": form.people_options() if isinstance(form, OutcomeForm) else [],
-        "next": _safe_next(request, ""),
+        "next": safe_next(request, ""),
     }
     return render(request, "goals/outcome_form.html", context)
 
@@ -512,7 +502,7 @@ def outcome_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         outcome.delete()
         messages.success(request, _("The outcome was deleted."))
-        return redirect(_safe_next(request, reverse("goals:outcome-list")))
+        return redirect(safe_next(request, reverse("goals:outcome-list")))
     row = outcome_rows(
         [
             Outcome.objects.select_related("objective", "source_interaction")
@@ -520,5 +510,5 @@ def outcome_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             .get(pk=outcome.pk)
         ]
     )[0]
-    context = {"outcome": outcome, "row": row, "next": _safe_next(request, "")}
+    context = {"outcome": outcome, "row": row, "next": safe_next(request, "")}
     return render(request, "goals/outcome_confirm_delete.html", context)

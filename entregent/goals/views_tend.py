@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -30,7 +29,7 @@ from django.views.decorators.http import require_POST
 from entregent.goals.health import network_health
 from entregent.goals.tend import pruning_review, reactivation_queue
 from entregent.lib.dates import months_before
-from entregent.lib.http import AuthenticatedHttpRequest
+from entregent.lib.http import AuthenticatedHttpRequest, safe_next
 from entregent.network import actions
 from entregent.network.models import Contact, Interaction
 
@@ -45,10 +44,8 @@ def _get_contact(request: AuthenticatedHttpRequest, pk: int) -> Contact:
 def _back(request: HttpRequest, anchor: str = "") -> HttpResponseRedirect:
     """Where a POST returns: a safe local ``next`` when one was given (a form elsewhere, such
     as the dashboard's), else the tend page at ``anchor`` or at the one the form named."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    target = safe_next(request, "")
+    if target:
         return redirect(target)
     url = reverse("goals:tend")
     anchor = anchor or request.POST.get("anchor", "")

@@ -17,17 +17,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from entregent.lib.http import AuthenticatedHttpRequest
+from entregent.lib.http import AuthenticatedHttpRequest, safe_next
 from entregent.lib.markdown import render_markdown
 from entregent.network import actions, duplicates, search
 from entregent.network.forms import (
@@ -73,15 +72,6 @@ def _get_tag(request: AuthenticatedHttpRequest, pk: int) -> Tag:
 
 def _get_relationship(request: AuthenticatedHttpRequest, pk: int) -> Relationship:
     return get_object_or_404(Relationship.objects.filter(owner=request.user.pk), pk=pk)
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # /network/
@@ -266,7 +256,7 @@ def contact_quick_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = QuickAddForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A contact needs a name."))
-        return redirect(_safe_next(request, reverse("network:contact-list")))
+        return redirect(safe_next(request, reverse("network:contact-list")))
     contact = Contact.objects.create(
         owner=request.user,
         display_name=form.cleaned_data["display_name"],
@@ -463,12 +453,12 @@ def interaction_create(request: AuthenticatedHttpRequest, pk: int | None = None)
         default = contact.get_absolute_url() if contact else reverse("network:contact-list")
         if contact is None and interaction.contacts.count() == 1:
             default = interaction.contacts.get().get_absolute_url()
-        return redirect(_safe_next(request, default))
+        return redirect(safe_next(request, default))
     context = {
         "form": form,
         "contact": contact,
         "interaction": None,
-        "next": _safe_next(request, ""),
+        "next": safe_next(request, ""),
     }
     return render(request, "network/interaction_form.html", context)
 
@@ -480,12 +470,12 @@ def interaction_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The interaction was saved."))
-        return redirect(_safe_next(request, reverse("network:contact-list")))
+        return redirect(safe_next(request, reverse("network:contact-list")))
     context = {
         "form": form,
         "interaction": interaction,
         "contact": None,
-        "next": _safe_next(request, ""),
+        "next": safe_next(request, ""),
     }
     return render(request, "network/interaction_form.html", context)
 
@@ -496,7 +486,7 @@ def interaction_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     interaction = _get_interaction(request, pk)
     interaction.delete()
     messages.success(request, _("The interaction was deleted."))
-    return redirect(_safe_next(request, reverse("network:contact-list")))
+    return redirect(safe_next(request, reverse("network:contact-list")))
 
 
 # /network/contacts/<id>/relationships/new/ and /network/relationships/<id>/delete/
@@ -520,7 +510,7 @@ def relationship_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     contact = relationship.from_contact
     relationship.delete()
     messages.success(request, _("The link was removed."))
-    return redirect(_safe_next(request, contact.get_absolute_url()))
+    return redirect(safe_next(request, contact.get_absolute_url()))
 
 
 # /network/tags/

@@ -22,10 +22,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from entregent.lib.http import AuthenticatedHttpRequest
+from entregent.lib.http import AuthenticatedHttpRequest, safe_next
 from entregent.network import actions, duplicates
 from entregent.network.models import Contact, ContactPoint, DuplicateDecision, Merge, Tag
-from entregent.network.views import _get_contact, _safe_next
+from entregent.network.views import _get_contact
 
 PAIRS_PER_PAGE = 20
 RECENT_MERGES = 10
@@ -269,7 +269,7 @@ def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def duplicate_merge(request: AuthenticatedHttpRequest, first: int, second: int) -> HttpResponse:
     kept, merged = _get_pair(request, first, second)
     form = MergeForm(request.POST, first=kept, second=merged)
-    back = _safe_next(request, reverse("network:duplicates"))
+    back = safe_next(request, reverse("network:duplicates"))
     if not form.is_valid():
         messages.error(request, _("Please choose one value for each field, then merge again."))
         return redirect(back)
@@ -294,7 +294,7 @@ def duplicate_distinct(request: AuthenticatedHttpRequest, first: int, second: in
         )
         % {"first": a, "second": b},
     )
-    return redirect(_safe_next(request, reverse("network:duplicates")))
+    return redirect(safe_next(request, reverse("network:duplicates")))
 
 
 # /network/duplicates/merges/<id>/undo/
@@ -316,4 +316,4 @@ def merge_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     for line in result.not_restored:
         messages.warning(request, line)
-    return redirect(_safe_next(request, reverse("network:duplicates")))
+    return redirect(safe_next(request, reverse("network:duplicates")))
