@@ -30,10 +30,6 @@ class Health:
     def active(self) -> int:
         return self.total - self.archived
 
-    def share(self, count: int) -> float | None:
-        """``count`` over the active contacts (archived over all); None with no contacts."""
-        return count / self.active if self.active else None
-
 
 def network_health(user: Any, today: dt.date | None = None) -> Health:
     today = today or timezone.localdate()
