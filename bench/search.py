@@ -459,7 +459,7 @@ def profile_queries(user: Any, texts: list[str], timeout: float) -> list[str]:
 
 
 def explain(user: Any, text: str) -> list[str]:
-    """The query plan of the engine's candidate query for ``text``."""
+    """The query plans of the engine's candidate queries for ``text`` (one per tier run)."""
     from django.db import connection
 
     from entregent.network.search import search
@@ -467,7 +467,8 @@ def explain(user: Any, text: str) -> list[str]:
     captured: list[tuple[str, Any]] = []
 
     def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if "network_search_fts MATCH" in sql or "to_tsquery" in sql:
+        # Either tier, either engine (not the vocabulary's trigram query).
+        if "network_search_fts" in sql or "network_search_main" in sql or "to_tsquery" in sql:
             captured.append((sql, params))
         return execute(sql, params, many, context)
 
@@ -476,13 +477,17 @@ def explain(user: Any, text: str) -> list[str]:
         search(user, text, limit=LIMIT)
     if not captured:
         return ["(no candidate query captured)"]
-    sql, params = captured[0]
+    lines = []
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            return [str(row[-1]) for row in cursor.fetchall()]
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        return [str(row[0]) for row in cursor.fetchall()]
+        for n, (sql, params) in enumerate(captured, 1):
+            lines.append(f"candidate query {n} of {len(captured)}:")
+            if connection.vendor == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                lines += [str(row[-1]) for row in cursor.fetchall()]
+            else:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                lines += [str(row[0]) for row in cursor.fetchall()]
+    return lines
 
 
 # The run -------------------------------------------------------------------------------------
