@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "entregent.network",
     "entregent.imports",
     "entregent.goals",
+    "entregent.method",
     "entregent.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -247,6 +248,15 @@ SCHEDULER_STALE_MINUTES = env_int("SCHEDULER_STALE_MINUTES", 15)
 SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 60)
 # Records of past job runs are pruned after this many days.
 SCHEDULER_RUN_RETENTION_DAYS = env_int("SCHEDULER_RUN_RETENTION_DAYS", 90)
+
+# Methods: a comment flagged by this many members is hidden until a moderator decides.
+METHOD_FLAGS_TO_HIDE = env_int("METHOD_FLAGS_TO_HIDE", 3)
+# A new account's first comments are held for a moderator's review: how many (0: none are
+# held), and for how many days an account counts as new.
+METHOD_HOLD_FIRST_COMMENTS = env_int("METHOD_HOLD_FIRST_COMMENTS", 0)
+METHOD_NEW_ACCOUNT_DAYS = env_int("METHOD_NEW_ACCOUNT_DAYS", 7)
+# Posting comments is rate-limited per member: at most this many in 10 minutes.
+METHOD_COMMENTS_PER_10_MINUTES = env_int("METHOD_COMMENTS_PER_10_MINUTES", 10)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -18,6 +18,8 @@ urlpatterns = [
     path("network/", include("entregent.network.urls")),
     # /calendar/<secret>.ics, the follow-ups feed (a secret link)
     path("calendar/", include("entregent.goals.urls_calendar")),
+    # /methods/..., the method built in the open
+    path("methods/", include("entregent.method.urls")),
     # /i18n/setlang/
     path("i18n/", include("django.conf.urls.i18n")),
     # /admin/ for operators

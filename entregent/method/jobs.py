@@ -1,0 +1,1 @@
+"""The method's scheduled jobs (filled in by the publication work)."""

@@ -1,0 +1,677 @@
+"""A networking method built in the open, one step at a time, with the members.
+
+- ``Method``: title, slug, description, language, public or members-only; its team
+  (``MethodRole``: facilitators and moderators) and its ``Subscription``s.
+- ``Step``: an ordered place in the method; its content lives in ``StepVersion``s.
+- ``StepVersion``: one version of a step, with the lifecycle every later feature follows:
+  draft -> scheduled -> open for feedback -> in synthesis -> validated -> superseded.
+- ``Comment`` (typed, threaded to depth 3, with ``CommentRevision``s), ``Vote`` (agree,
+  disagree, pass on suggestions and criticisms), ``Flag`` and ``ModerationAction`` (the audit
+  log of every moderation decision).
+
+State changes live here, as methods that check the transition and write it atomically with a
+conditional UPDATE, so that two requests (or the scheduler and a facilitator) cannot both make
+the same transition. Notifications and emails that follow a transition are in
+``method/publication.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from entregent.goals.models import Outcome
+
+if TYPE_CHECKING:
+    from entregent.accounts.models import User
+
+
+# Comments nest this deep at most: a comment (1), a reply (2), a reply to the reply (3).
+MAX_DEPTH = 3
+
+
+class MethodQuerySet(models.QuerySet["Method"]):
+    def visible_to(self, user: Any) -> MethodQuerySet:
+        """Public methods for anyone; members-only ones for members; every method a member
+        is on the team of."""
+        if not getattr(user, "is_authenticated", False):
+            return self.filter(visibility=Method.Visibility.PUBLIC)
+        return self.all()
+
+
+class Method(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: anyone can read it")
+        MEMBERS = "members", _("Members only")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("short name in links"), max_length=80, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: **bold**, *italics*, lists, links.")
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="fr"
+    )
+    visibility = models.CharField(
+        _("who can read it"),
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MethodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("method")
+        verbose_name_plural = _("methods")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("methods:detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    def roles_of(self, user: Any) -> set[str]:
+        """The roles ``user`` holds on this method, cached on the instance per user."""
+        if not getattr(user, "is_authenticated", False):
+            return set()
+        cache: dict[int, set[str]] = self.__dict__.setdefault("_roles", {})
+        if user.pk not in cache:
+            cache[user.pk] = set(self.roles.filter(user=user).values_list("role", flat=True))
+        return cache[user.pk]
+
+    def is_facilitator(self, user: Any) -> bool:
+        return MethodRole.Role.FACILITATOR in self.roles_of(user)
+
+    def is_moderator(self, user: Any) -> bool:
+        """Moderators, and facilitators: they answer for the whole method."""
+        return bool(self.roles_of(user) & {MethodRole.Role.FACILITATOR, MethodRole.Role.MODERATOR})
+
+    def team(self, role: str) -> models.QuerySet[User]:
+        from entregent.accounts.models import User
+
+        return User.objects.filter(method_roles__method=self, method_roles__role=role).order_by(
+            "display_name", "email"
+        )
+
+    def add_role(self, user: User, role: str) -> MethodRole:
+        return MethodRole.objects.get_or_create(method=self, user=user, role=role)[0]
+
+
+class MethodRole(models.Model):
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("Facilitator")
+        MODERATOR = "moderator", _("Moderator")
+
+    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="method_roles"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["method", "user", "role"], name="method_role_once")
+        ]
+        verbose_name = _("role in a method")
+        verbose_name_plural = _("roles in methods")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.method})"
+
+
+class Subscription(models.Model):
+    """A member who wants an email and a notification when a version of a step is published."""
+
+    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="method_subscriptions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["method", "user"], name="method_subscription_once")
+        ]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.method}"
+
+
+class Step(models.Model):
+    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("number"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["method", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["method", "number"], name="method_step_number_once")
+        ]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self) -> str:
+        return f"{self.method} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("methods:step", args=[self.method.slug, self.number])
+
+    def current_version(self, user: Any = None) -> StepVersion | None:
+        """The version a reader sees on the step's page: the latest validated one, else the
+        latest published one (open or in synthesis). Facilitators, who have nothing
+        published yet, see their latest draft or scheduled version."""
+        versions = list(self.versions.all())
+        by_number = sorted(versions, key=lambda v: v.number, reverse=True)
+        for states in (
+            {StepVersion.State.VALIDATED},
+            {StepVersion.State.OPEN, StepVersion.State.SYNTHESIS},
+        ):
+            for version in by_number:
+                if version.state in states:
+                    return version
+        if user is not None and self.method.is_facilitator(user):
+            return by_number[0] if by_number else None
+        return None
+
+
+class StepVersionQuerySet(models.QuerySet["StepVersion"]):
+    def published(self) -> StepVersionQuerySet:
+        """Versions a reader can see: published and beyond (not drafts, not scheduled)."""
+        return self.filter(state__in=StepVersion.PUBLISHED_STATES)
+
+    def due_for_publication(self, now: dt.datetime) -> StepVersionQuerySet:
+        return self.filter(state=StepVersion.State.SCHEDULED, publish_at__lte=now)
+
+    def due_for_closing(self, now: dt.datetime) -> StepVersionQuerySet:
+        return self.filter(state=StepVersion.State.OPEN, feedback_closes_at__lte=now)
+
+
+class TransitionError(ValidationError):
+    """A lifecycle change that the version's state does not allow (or that somebody else
+    made first)."""
+
+
+class StepVersion(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        OPEN = "open", _("Open for feedback")
+        SYNTHESIS = "synthesis", _("In synthesis")
+        VALIDATED = "validated", _("Validated")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    # States a reader sees (public methods: anyone; members-only: members).
+    PUBLISHED_STATES = (State.OPEN, State.SYNTHESIS, State.VALIDATED, State.SUPERSEDED)
+    # States in which the version takes comments: a validated version still does, for the
+    # next version of its step.
+    COMMENTABLE_STATES = (State.OPEN, State.VALIDATED)
+    # States in which the facilitator can still change its text.
+    EDITABLE_STATES = (State.DRAFT, State.SCHEDULED)
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    # The version this one was written from (a revision after a synthesis).
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    reasoning = models.TextField(
+        _("reasoning"), blank=True, help_text=_("Why this step: Markdown.")
+    )
+    recommendation = models.TextField(
+        _("recommendation"), help_text=_("What to do, concretely: Markdown.")
+    )
+    # The concrete actions, one string each, in order.
+    checklist = models.JSONField(_("checklist"), default=list, blank=True)
+    # What the step will be judged against, as the results issue measures it: "at least
+    # ``expected_count`` outcomes of ``expected_kind`` for ``expected_share``% of those who
+    # apply it, within ``expected_window_days`` days".
+    expected_kind = models.CharField(
+        _("expected outcome"), max_length=16, choices=Outcome.Kind.choices, blank=True
+    )
+    expected_count = models.PositiveSmallIntegerField(_("at least"), null=True, blank=True)
+    expected_share = models.PositiveSmallIntegerField(
+        _("share of those who apply it (%)"), null=True, blank=True
+    )
+    expected_window_days = models.PositiveSmallIntegerField(
+        _("within (days)"), null=True, blank=True
+    )
+    expectation_text = models.TextField(_("expectation, in words"), blank=True)
+
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    # Optional: no closing date is imposed unless the facilitator sets one.
+    feedback_closes_at = models.DateTimeField(_("feedback closes at"), null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StepVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["step", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "number"], name="step_version_number_once"),
+            models.CheckConstraint(
+                condition=Q(expected_share__isnull=True) | Q(expected_share__lte=100),
+                name="step_version_share_is_a_percentage",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "publish_at"], name="step_version_due")]
+        verbose_name = _("step version")
+        verbose_name_plural = _("step versions")
+
+    def __str__(self) -> str:
+        return f"{self.step} v{self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        step = self.step
+        return reverse("methods:version", args=[step.method.slug, step.number, self.number])
+
+    @property
+    def is_published(self) -> bool:
+        return self.state in self.PUBLISHED_STATES
+
+    @property
+    def takes_comments(self) -> bool:
+        return self.state in self.COMMENTABLE_STATES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    @property
+    def can_be_applied(self) -> bool:
+        """Only validated versions can be applied (the results issue)."""
+        return self.state == self.State.VALIDATED
+
+    def visible_to(self, user: Any) -> bool:
+        return self.is_published or self.step.method.is_facilitator(user)
+
+    # The lifecycle. Each change is one conditional UPDATE: it happens only if the version
+    # is still in a state that allows it, so a double click, two facilitators or the
+    # scheduler and a facilitator at once make it happen once. Returns whether it happened.
+
+    def _move(self, allowed: tuple[str, ...], to: str, **fields: Any) -> bool:
+        changed = StepVersion.objects.filter(pk=self.pk, state__in=allowed).update(
+            state=to, updated_at=timezone.now(), **fields
+        )
+        if changed:
+            self.state = to
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(changed)
+
+    def schedule(self, at: dt.datetime) -> bool:
+        if at <= timezone.now():
+            raise TransitionError(_("Choose a moment in the future to publish it."))
+        return self._move(
+            (self.State.DRAFT, self.State.SCHEDULED), self.State.SCHEDULED, publish_at=at
+        )
+
+    def unschedule(self) -> bool:
+        return self._move((self.State.SCHEDULED,), self.State.DRAFT, publish_at=None)
+
+    def publish(self, now: dt.datetime | None = None) -> bool:
+        """Open the version for feedback, now. From a draft (a facilitator's "publish now")
+        or a scheduled version (the scheduler, at its time)."""
+        now = now or timezone.now()
+        if self.feedback_closes_at is not None and self.feedback_closes_at <= now:
+            raise TransitionError(_("The closing date of the feedback is already past."))
+        return self._move(
+            (self.State.DRAFT, self.State.SCHEDULED), self.State.OPEN, published_at=now
+        )
+
+    def close_feedback(self, now: dt.datetime | None = None) -> bool:
+        """Feedback closed: the facilitator synthesises it (the synthesis issue)."""
+        return self._move(
+            (self.State.OPEN,), self.State.SYNTHESIS, closed_at=now or timezone.now()
+        )
+
+    def reopen_feedback(self) -> bool:
+        """Back to open, for a synthesis closed too early; the closing date is cleared."""
+        return self._move(
+            (self.State.SYNTHESIS,), self.State.OPEN, closed_at=None, feedback_closes_at=None
+        )
+
+    @transaction.atomic
+    def validate(self, now: dt.datetime | None = None) -> bool:
+        """Validate the version as it stands (open or in synthesis) or a revised version
+        written after the synthesis (a draft, validated directly). Every older validated
+        version of the step becomes superseded."""
+        now = now or timezone.now()
+        validated = self._move(
+            (self.State.DRAFT, self.State.OPEN, self.State.SYNTHESIS),
+            self.State.VALIDATED,
+            validated_at=now,
+            published_at=self.published_at or now,
+            closed_at=self.closed_at or now,
+        )
+        if validated:
+            StepVersion.objects.filter(
+                step_id=self.step_id, state=self.State.VALIDATED, number__lt=self.number
+            ).update(state=self.State.SUPERSEDED, superseded_at=now, updated_at=now)
+        return validated
+
+    def next_number(self) -> int:
+        return (self.step.versions.aggregate(n=models.Max("number"))["n"] or 0) + 1
+
+    def expectation_summary(self) -> str:
+        """The structured expectation in words ("at least 2 reactivated contacts for 60% of
+        those who apply it, within 30 days"), or '' when none is set."""
+        from django.utils.translation import gettext, ngettext
+
+        if not self.expected_kind or not self.expected_count:
+            return ""
+        what = Outcome.Kind(self.expected_kind).label
+        text = ngettext(
+            "at least %(count)d × %(what)s",
+            "at least %(count)d × %(what)s",
+            self.expected_count,
+        ) % {"count": self.expected_count, "what": what}
+        if self.expected_share:
+            text += " " + gettext("for %(share)d%% of those who apply it") % {
+                "share": self.expected_share
+            }
+        if self.expected_window_days:
+            text += ", " + ngettext(
+                "within %(days)d day", "within %(days)d days", self.expected_window_days
+            ) % {"days": self.expected_window_days}
+        return text
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible(self) -> CommentQuerySet:
+        """What readers see in a thread: published comments (a trashed one shows as a
+        placeholder only where it has replies; views decide)."""
+        return self.filter(status=Comment.Status.PUBLISHED)
+
+
+class Comment(models.Model):
+    class Kind(models.TextChoices):
+        REMARK = "remark", _("Remark")
+        SUGGESTION = "suggestion", _("Suggestion")
+        CRITICISM = "criticism", _("Criticism")
+        QUESTION = "question", _("Question")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        # A new account's first comments, when the site holds them (METHOD_HOLD_FIRST_COMMENTS).
+        HELD = "held", _("Held for review")
+        # Flagged by METHOD_FLAGS_TO_HIDE members: hidden until a moderator decides.
+        HIDDEN = "hidden", _("Hidden, pending review")
+        TRASHED = "trashed", _("In the trash")
+
+    class TrashReason(models.TextChoices):
+        OFF_TOPIC = "off_topic", _("Off topic")
+        SPAM = "spam", _("Spam or advertising")
+        OFFENSIVE = "offensive", _("Offensive or disrespectful")
+        PERSONAL_DATA = "personal_data", _("Names or details of a third party")
+        DUPLICATE = "duplicate", _("Duplicate")
+        OTHER = "other", _("Other")
+
+    # Votes are taken on these kinds only: a remark or a question is not a proposal.
+    VOTABLE_KINDS = (Kind.SUGGESTION, Kind.CRITICISM)
+
+    # The version it was written on ("on version 1" once version 2 exists); the step is kept
+    # beside it so that a step's page and its trash count read one index.
+    version = models.ForeignKey(StepVersion, on_delete=models.CASCADE, related_name="comments")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="comments")
+    # Null once the author erased their account: "former member", the text removed.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="method_comments",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REMARK)
+    body = models.TextField(_("comment"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PUBLISHED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    author_erased = models.BooleanField(default=False)
+    # Kept with the comment for its author and for readers; the audit log keeps the history.
+    trash_reason = models.CharField(
+        _("reason"), max_length=16, choices=TrashReason.choices, blank=True
+    )
+    trash_note = models.TextField(_("note to the author"), blank=True)
+    # Counts kept with the comment, updated in the same transaction as the vote or flag, so
+    # that a page of 500 comments and 20,000 votes reads them without a GROUP BY.
+    agree_count = models.PositiveIntegerField(default=0)
+    disagree_count = models.PositiveIntegerField(default=0)
+    pass_count = models.PositiveIntegerField(default=0)
+    open_flag_count = models.PositiveIntegerField(default=0)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["step", "status", "created_at"], name="comment_step_thread"),
+            models.Index(fields=["version", "status"], name="comment_version"),
+            models.Index(fields=["author", "created_at"], name="comment_author_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(depth__gte=1) & Q(depth__lte=MAX_DEPTH), name="comment_depth_range"
+            )
+        ]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_votable(self) -> bool:
+        return self.kind in self.VOTABLE_KINDS
+
+    @property
+    def can_have_replies(self) -> bool:
+        return self.depth < MAX_DEPTH
+
+    def vote_total(self) -> int:
+        return self.agree_count + self.disagree_count + self.pass_count
+
+
+class CommentRevision(models.Model):
+    """A comment's text before an edit: its edit history."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(max_length=12, choices=Comment.Kind.choices)
+    body = models.TextField()
+    # When this text was replaced.
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["comment", "replaced_at", "pk"]
+        verbose_name = _("comment revision")
+        verbose_name_plural = _("comment revisions")
+
+    def __str__(self) -> str:
+        return f"#{self.comment_id} before {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        DISAGREE = "disagree", _("Disagree")
+        PASS = "pass", _("Pass")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    # Null once the voter erased their account: the vote stays in the counts, unlinked.
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="method_votes",
+    )
+    choice = models.CharField(_("vote"), max_length=8, choices=Choice.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "voter"],
+                condition=Q(voter__isnull=False),
+                name="vote_once_per_member",
+            )
+        ]
+        indexes = [models.Index(fields=["voter", "comment"], name="vote_by_voter")]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+
+    def __str__(self) -> str:
+        return f"{self.choice} on #{self.comment_id}"
+
+    COUNT_FIELDS: dict[str, str] = {
+        Choice.AGREE: "agree_count",
+        Choice.DISAGREE: "disagree_count",
+        Choice.PASS: "pass_count",
+    }
+
+    @classmethod
+    @transaction.atomic
+    def cast(cls, comment: Comment, voter: User, choice: str) -> Vote:
+        """Record or change ``voter``'s vote, keeping the comment's counts in step."""
+        if not comment.is_votable:
+            raise ValidationError(_("Votes are taken on suggestions and criticisms only."))
+        vote = cls.objects.select_for_update().filter(comment=comment, voter=voter).first()
+        counts: dict[str, Any] = {}
+        if vote is None:
+            vote = cls.objects.create(comment=comment, voter=voter, choice=choice)
+            counts[cls.COUNT_FIELDS[choice]] = F(cls.COUNT_FIELDS[choice]) + 1
+        elif vote.choice != choice:
+            counts[cls.COUNT_FIELDS[vote.choice]] = F(cls.COUNT_FIELDS[vote.choice]) - 1
+            counts[cls.COUNT_FIELDS[choice]] = F(cls.COUNT_FIELDS[choice]) + 1
+            vote.choice = choice
+            vote.updated_at = timezone.now()
+            vote.save(update_fields=["choice", "updated_at"])
+        if counts:
+            Comment.objects.filter(pk=comment.pk).update(**counts)
+            comment.refresh_from_db(fields=["agree_count", "disagree_count", "pass_count"])
+        return vote
+
+
+class Flag(models.Model):
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off_topic", _("Off topic")
+        SPAM = "spam", _("Spam")
+        OFFENSIVE = "offensive", _("Offensive")
+        OTHER = "other", _("Other")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    flagger = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="method_flags",
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    note = models.TextField(_("details"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when a moderator decided on the comment (trashed, restored, kept).
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "flagger"],
+                condition=Q(flagger__isnull=False),
+                name="flag_once_per_member",
+            )
+        ]
+        indexes = [models.Index(fields=["comment", "resolved_at"], name="flag_open")]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+
+    def __str__(self) -> str:
+        return f"{self.reason} on #{self.comment_id}"
+
+
+class ModerationAction(models.Model):
+    """One line of the audit log: who did what to which comment, when and why."""
+
+    class Action(models.TextChoices):
+        TRASH = "trash", _("Moved to the trash")
+        RESTORE = "restore", _("Restored")
+        APPROVE = "approve", _("Approved (held for review)")
+        KEEP = "keep", _("Kept (flags dismissed)")
+        # Done by the site itself, not a moderator: enough flags hid the comment.
+        AUTO_HIDE = "auto_hide", _("Hidden after flags")
+        HOLD = "hold", _("Held for review (new account)")
+
+    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="moderation_log")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_log"
+    )
+    # Null for the site's own actions (auto-hide, hold) and once the moderator erased their
+    # account; ``moderator_name`` says who it was for the record.
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_actions",
+    )
+    moderator_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    reason = models.CharField(
+        _("reason"), max_length=16, choices=Comment.TrashReason.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["method", "-created_at"], name="moderation_log_recent")]
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.comment_id} ({self.created_at:%Y-%m-%d %H:%M})"
