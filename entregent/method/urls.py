@@ -1,9 +1,13 @@
-"""/methods/...: URLs of the method built in the open (see docs/architecture.md)."""
+"""/methods/...: the method built in the open (see docs/architecture.md, "The method").
+
+Two halves, each in its own module: the method, its steps and versions (``urls_steps``), and
+the feedback on them, comments, votes, flags and moderation (``urls_feedback``).
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from entregent.method import urls_feedback, urls_steps
 
 app_name = "methods"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = urls_steps.urlpatterns + urls_feedback.urlpatterns
