@@ -32,5 +32,7 @@ class MethodConfig(AppConfig):
         registry.register(
             models.ModerationAction, "moderator", erase=erasure.unlink_moderation_actions
         )
+        # Deleted with the member: a record of emails sent to them, nothing of the community's.
+        registry.register(models.PublicationEmail, "recipient", exclude=["last_error"])
         # Declares the scheduler's method.publish_scheduled job.
         from entregent.method import jobs  # noqa: F401

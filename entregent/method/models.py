@@ -675,3 +675,39 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} #{self.comment_id} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class PublicationEmail(models.Model):
+    """The email telling one subscriber that a version was published: made with the
+    publication (one row per version and subscriber, so never twice), sent by the worker,
+    retried by the scheduler's job when it fails (``method/publication.py``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    version = models.ForeignKey(
+        StepVersion, on_delete=models.CASCADE, related_name="publication_emails"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # Attempts started; a worker claims attempt n by moving this from n - 1 to n.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # For operators (the admin), never shown to the member: a traceback can quote data.
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "recipient"], name="publication_email_once")
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="publication_email_due")]
+        verbose_name = _("publication email")
+        verbose_name_plural = _("publication emails")
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} → {self.recipient_id} ({self.status})"
