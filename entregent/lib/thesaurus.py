@@ -184,6 +184,9 @@ class Thesaurus:
     _corrected: dict[str, str] = field(default_factory=dict, repr=False)
     _tagged: dict[tuple[str, ...], list[Tag]] = field(default_factory=dict, repr=False)
     idf: dict[str, float] = field(default_factory=dict)
+    # The rarest stem's IDF, for stems the labels never use: computed once, as scoring one
+    # query's neighbours asks for it hundreds of times.
+    max_idf: float = 1.0
     by_group: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # the stems of each occupation's description, and how rare each stem is among them
     described: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -223,6 +226,7 @@ class Thesaurus:
         }
         count = max(len(thesaurus.labels), 1)
         thesaurus.idf = {s: math.log(count / len(c)) + 1 for s, c in thesaurus.by_stem.items()}
+        thesaurus.max_idf = max(thesaurus.idf.values(), default=1.0)
         frequency: dict[str, int] = defaultdict(int)
         for bag in thesaurus.described.values():
             for stem in bag:
@@ -388,7 +392,7 @@ class Thesaurus:
         """The best IDF-weighted Jaccard between the query's stems and one of the labels."""
         if not keys:
             return 0.0
-        default_idf = max(self.idf.values(), default=1.0)
+        default_idf = self.max_idf
         best = 0.0
         for other in self.label_sets.get(concept, ()):
             shared = sum(self.idf.get(k, default_idf) for k in keys & other)
@@ -448,7 +452,7 @@ class Thesaurus:
         return Expansion((0, len(keys)), {c: 0.8 * scored[c] for c in top}, "similar")
 
     def _like_a_label(self, wanted: set[str]) -> dict[str, float]:
-        default_idf = max(self.idf.values(), default=1.0)
+        default_idf = self.max_idf
         weights = {k: self.idf.get(k, default_idf) for k in wanted}
         total = sum(weights.values())
         # A label must share at least half the query's weight: one of its heaviest words.
@@ -502,7 +506,7 @@ class Thesaurus:
     def informativeness(self, word: str) -> float:
         """How much a word says about what someone does, from 1 (in most labels, "worker")
         up: for weighing the words of a partial match."""
-        return self.idf.get(stems(word)[0], max(self.idf.values(), default=1.0))
+        return self.idf.get(stems(word)[0], self.max_idf)
 
     def _compound(self, word: str) -> set[str]:
         """Occupations a long word ends with: "infographiste" ends with "graphiste"."""

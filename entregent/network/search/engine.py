@@ -777,28 +777,36 @@ def _explain(hits: list[Hit], query: q.Query) -> None:
 
 def _add_via(user: User, hits: list[Hit]) -> None:
     """Contacts linked to each hit: who could introduce the member, strongest ties first."""
-    ids = [h.contact.pk for h in hits]
-    links: dict[int, dict[int, Contact]] = defaultdict(dict)
-    relationships = (
+    ids = {h.contact.pk for h in hits}
+    linked: dict[int, set[int]] = defaultdict(set)
+    # The links as pairs of ids first: most hits have none, and building the contacts of
+    # every relationship with its two ends would cost more than the search itself.
+    pairs = (
         Relationship.objects.filter(owner=user)
         .filter(Q(from_contact__in=ids) | Q(to_contact__in=ids))
-        .filter(from_contact__deleted_at__isnull=True, to_contact__deleted_at__isnull=True)
-        .select_related("from_contact", "to_contact")
+        .values_list("from_contact_id", "to_contact_id")
     )
-    for rel in relationships:
-        if rel.from_contact_id in ids and rel.to_contact_id != rel.from_contact_id:
-            links[rel.from_contact_id][rel.to_contact_id] = rel.to_contact
-        if rel.to_contact_id in ids:
-            links[rel.to_contact_id][rel.from_contact_id] = rel.from_contact
-    # Who introduced each hit is on the hit itself: one query for all of them, if any.
-    introduced_by = {h.contact.pk: h.contact.introduced_by_id for h in hits}
-    introducers = Contact.objects.owned_by(user).in_bulk(
-        {pk for pk in introduced_by.values() if pk}
-    )
-    for contact_id, introducer_id in introduced_by.items():
-        if introducer_id is not None and introducer_id in introducers:
-            links[contact_id][introducer_id] = introducers[introducer_id]
+    for from_id, to_id in pairs:
+        if from_id in ids:
+            linked[from_id].add(to_id)
+        if to_id in ids:
+            linked[to_id].add(from_id)
+    # Who introduced each hit is on the hit itself.
     for hit in hits:
-        people = [c for c in links.get(hit.contact.pk, {}).values() if c.pk != hit.contact.pk]
-        people.sort(key=lambda c: (-(c.tie_strength or 0), c.display_name))
-        hit.via = people[:3]
+        if hit.contact.introduced_by_id is not None:
+            linked[hit.contact.pk].add(hit.contact.introduced_by_id)
+    wanted = {pk for hit_id, others in linked.items() for pk in others if pk != hit_id}
+    if not wanted:
+        return
+    # Only what the "via" line shows (a name and a link), of contacts still in the network.
+    people = (
+        Contact.objects.owned_by(user)
+        .filter(pk__in=wanted, deleted_at__isnull=True)
+        .only("pk", "display_name", "tie_strength")
+        .in_bulk()
+    )
+    for hit in hits:
+        via = [people[pk] for pk in linked.get(hit.contact.pk, ()) if pk in people]
+        via = [c for c in via if c.pk != hit.contact.pk]
+        via.sort(key=lambda c: (-(c.tie_strength or 0), c.display_name))
+        hit.via = via[:3]
