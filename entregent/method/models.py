@@ -515,6 +515,24 @@ class Comment(models.Model):
     def vote_total(self) -> int:
         return self.agree_count + self.disagree_count + self.pass_count
 
+    # Feedback (method/feedback.py, moderation.py): where a comment is, and who sees it.
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        """The comment in its thread, on its step's page (which shows every version's)."""
+        step = self.step
+        return reverse("methods:step", args=[step.method.slug, step.number]) + "#" + self.anchor
+
+    def is_readable_by(self, user: Any, moderator: bool) -> bool:
+        """Whether ``user`` may read this comment's text: published ones for every reader of
+        the method; held, hidden and trashed ones for their author and the moderators."""
+        if self.status == self.Status.PUBLISHED or moderator:
+            return True
+        return self.author_id is not None and self.author_id == getattr(user, "pk", None)
+
 
 class CommentRevision(models.Model):
     """A comment's text before an edit: its edit history."""
