@@ -29,6 +29,15 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         # The Django admin, for operators: its own login, everything else needs staff.
         "admin:login",
         "admin:logout",
+        # The method built in the open: a public method's pages, its published versions, the
+        # differences between them and its Atom feed (members-only methods and drafts answer
+        # 404 to visitors: entregent/method/access.py; feeds exist for public methods only).
+        "methods:list",
+        "methods:detail",
+        "methods:step",
+        "methods:version",
+        "methods:diff",
+        "methods:feed",
     }
 )
 

@@ -1,1 +1,90 @@
-"""The method's scheduled jobs (filled in by the publication work)."""
+"""The method's scheduled job: publish the versions whose time has come, close the feedback
+whose closing date has passed, and retry the publication emails that failed.
+
+Every minute, so that a version set for 09:00 is out at 09:00. A version is published by the
+same conditional UPDATE as a facilitator's "publish now" (``StepVersion.publish()``), so that
+it is published, and announced, exactly once: run twice, run at once by hand and on schedule,
+or racing a facilitator. The job catches up by itself: it takes every version due at or
+before now, so one scheduled while the scheduler was down goes out at its first run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from entregent.method import publication
+from entregent.method.models import StepVersion, TransitionError
+from entregent.scheduler.registry import cron, scheduled_job
+
+logger = logging.getLogger("entregent.method.jobs")
+
+JOB_NAME = "method.publish_scheduled"
+
+
+def publish_due(now: dt.datetime | None = None) -> int:
+    """Publish every scheduled version whose time has come; answer how many this call did."""
+    now = now or timezone.now()
+    published = 0
+    due = (
+        StepVersion.objects.due_for_publication(now)
+        .select_related("step__method")
+        .order_by("publish_at", "pk")
+    )
+    for version in due:
+        if version.feedback_closes_at is not None and version.feedback_closes_at <= now:
+            # The scheduler was down past the closing date too. Closing at once would give
+            # members no time at all: publish it with its feedback open until the
+            # facilitator closes it (no closing date is imposed unless one is set).
+            logger.warning(
+                "Version %s was due at %s and its feedback closed at %s: published late, "
+                "the feedback left open",
+                version.pk,
+                version.publish_at,
+                version.feedback_closes_at,
+            )
+            with transaction.atomic():
+                StepVersion.objects.filter(
+                    pk=version.pk, state=StepVersion.State.SCHEDULED
+                ).update(feedback_closes_at=None)
+            version.feedback_closes_at = None
+        try:
+            published += publication.publish(version, now)
+        except TransitionError:
+            # Its closing date was moved into the past in between: a facilitator is at it.
+            logger.warning("Version %s could not be published", version.pk, exc_info=True)
+    return published
+
+
+def close_due(now: dt.datetime | None = None) -> int:
+    """Close the feedback of every open version whose closing date has passed."""
+    now = now or timezone.now()
+    closed = 0
+    for version in StepVersion.objects.due_for_closing(now).order_by("feedback_closes_at", "pk"):
+        closed += version.close_feedback(now)
+    return closed
+
+
+@scheduled_job(
+    JOB_NAME,
+    cron(minute="*"),
+    retries=3,
+    retry_delay=10,
+    description=gettext_lazy(
+        "Publish the step versions whose time has come, close the feedback whose closing date "
+        "has passed, and retry the publication emails that failed."
+    ),
+)
+def publish_scheduled_job() -> str:
+    published = publish_due()
+    closed = close_due()
+    retried = publication.retry_emails()
+    # Counts only: operators read the job's record.
+    return (
+        f"Published {published} version(s), closed the feedback of {closed}, "
+        f"queued {retried} email retry(ies)."
+    )
