@@ -67,6 +67,10 @@ MEMBERS = (
         vocabulary=words_fr.VOCABULARY,
         few_contacts=6,
     ),
+    # Moderates the demo method (entregent/demo/method.py); no network.
+    DemoMember(
+        "moderation@demo.entregent.org", "Nora Mansouri", "fr", "Europe/Paris", "moderator"
+    ),
     DemoMember(
         "camille@demo.entregent.org",
         "Camille Laurent",

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from entregent.accounts.models import User
 from entregent.demo.loader import DEMO_EMAILS, PASSWORD
+from entregent.demo.method import LIGHT_EMAILS
 from entregent.lib.dates import months_before
 from entregent.network.models import (
     Cadence,
@@ -91,8 +92,11 @@ class DemoCommandTests(TestCase):
     def network(self, email: str) -> Any:
         return Contact.objects.owned_by(User.objects.get(email=email))
 
-    def test_it_creates_four_accounts_that_log_in_with_the_demo_password(self) -> None:
-        self.assertEqual(sorted(User.objects.values_list("email", flat=True)), sorted(DEMO_EMAILS))
+    def test_it_creates_the_demo_accounts_that_log_in_with_the_demo_password(self) -> None:
+        self.assertEqual(
+            sorted(User.objects.values_list("email", flat=True)),
+            sorted(DEMO_EMAILS + LIGHT_EMAILS),
+        )
         for email in DEMO_EMAILS:
             with self.subTest(email=email):
                 self.assertTrue(self.client.login(email=email, password=PASSWORD))
@@ -301,7 +305,7 @@ class DemoOnAnEmptyDatabaseTests(TestCase):
         output = run_demo("--if-empty", "--contacts", "40")
 
         self.assertIn("Demo data ready", output)
-        self.assertEqual(User.objects.count(), 4)
+        self.assertEqual(User.objects.count(), len(DEMO_EMAILS + LIGHT_EMAILS))
         self.assertEqual(Contact.objects.filter(owner__email=SAM).count(), 40)
 
     def test_a_dry_run_writes_nothing(self) -> None:

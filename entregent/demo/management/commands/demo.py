@@ -10,14 +10,17 @@ from django.db import transaction
 
 from entregent.accounts.models import User
 from entregent.demo.loader import DEFAULT_CONTACTS, DEFAULT_SEED, PASSWORD, load_demo
+from entregent.demo.method import load_method_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts (admin, facilitator, camille, sam; password "
+        "Create the demo accounts (admin, facilitator, moderation, camille, sam; password "
         f"{PASSWORD!r}) and their networks; camille and sam also get a year of tending "
-        "(objectives, outcomes, daily health). Running it again replaces the demo accounts' "
-        "data with the same data and touches no other account."
+        "(objectives, outcomes, daily health). Then the method « Développer son réseau », its "
+        "step 1 open for feedback from about thirty light members and its step 2 scheduled. "
+        "Running it again replaces the demo accounts' data with the same data and touches no "
+        "other account."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -52,6 +55,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             summaries = load_demo(contacts=options["contacts"], seed=options["seed"])
+            method = load_method_demo(seed=options["seed"])
             if options["dry_run"]:
                 transaction.set_rollback(True)
         result = {
@@ -60,6 +64,7 @@ class Command(BaseCommand):
             "seconds": round(time.perf_counter() - started, 2),
             "password": PASSWORD,
             "members": [dataclasses.asdict(s) for s in summaries],
+            "method": dataclasses.asdict(method),
         }
         self._report(result, options)
 
@@ -87,3 +92,10 @@ class Command(BaseCommand):
                     f"{m['outcomes']} outcomes, {m['snapshots']} days of health"
                 )
             self.stdout.write(line.rstrip())
+        method = result["method"]
+        self.stdout.write(
+            f"  Method « {method['title']} » ({method['path']}): step 1 open with "
+            f"{method['comments']} comments ({method['trashed']} trashed) and {method['votes']} "
+            f"votes from {method['voters']} members, step 2 scheduled; "
+            f"{method['light_members']} light members, firstname.lastname@demo.entregent.org"
+        )
