@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run setup test test-fast lint format typecheck check bench bench-search bench-search-quality bench-dedupe bench-imports bench-tend lock messages clean
+.PHONY: run setup test test-fast lint format typecheck check bench bench-search bench-search-quality bench-dedupe bench-imports bench-tend bench-method lock messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "entregent needs Python 3.11 or newer")'
@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(PY) bench/dedupe.py
 	$(PY) bench/imports.py
 	$(PY) bench/tend.py
+	$(PY) bench/method.py
 
 # Search speed at 10,000 and 100,000 contacts; search quality on held-out ESCO labels (reads
 # ../shared/data/esco at bench time only). See docs/benchmarks.md.
@@ -73,6 +74,10 @@ bench-imports: $(STAMP)
 # The tend page and the progress report at 1,000 and 10,000 contacts. See docs/benchmarks.md.
 bench-tend: $(STAMP)
 	$(PY) bench/tend.py
+
+# A step's page with 500 comments and 20,000 votes, against 50 and 2,000. See docs/benchmarks.md.
+bench-method: $(STAMP)
+	$(PY) bench/method.py
 
 # Regenerate the French catalogue and its compiled form, both committed (needs GNU gettext; set-up does not).
 messages: $(STAMP)
