@@ -150,12 +150,14 @@ def method_detail(request: HttpRequest, slug: str) -> HttpResponse:
         current = step.current_version(user)
         if current is None:
             continue
-        pending = None
-        if is_facilitator:
-            pending = next(
-                (v for v in step.versions.all() if v.is_editable and v is not current), None
-            )
-        steps.append({"step": step, "current": current, "pending": pending})
+        # Versions after the current one that this reader may see: one in discussion while
+        # the validated one stays current, and for facilitators the one being prepared.
+        newer = [
+            v
+            for v in step.versions.all()
+            if v.number > current.number and v.visible_to(user) and v is not current
+        ]
+        steps.append({"step": step, "current": current, "newer": newer})
     roles = list(
         MethodRole.objects.filter(method=method)
         .select_related("user")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from entregent.lib import weekly
 from entregent.lib.http import AuthenticatedHttpRequest
 from entregent.method import diffs, feedback, publication
 from entregent.method.access import get_method, get_step, get_version, require_facilitator
@@ -85,12 +87,24 @@ def _version_page(
     current = step.current_version(user)
     versions = [v for v in step.versions.all() if v.visible_to(user)]
     previous = next((v for v in reversed(versions) if v.number < version.number), None)
+    # A newer version in discussion while the validated one stays current: readers are
+    # pointed to it, that is where their comments are wanted.
+    in_discussion = next(
+        (
+            v
+            for v in reversed(versions)
+            if v.number > version.number and v.state in (State.OPEN, State.SYNTHESIS)
+        ),
+        None,
+    )
     actions = ACTIONS_BY_STATE[version.state] if is_facilitator else ()
     if is_facilitator:
         schedule_form = schedule_form or ScheduleForm(
             user=user, version=version, prefix="schedule"
         )
-        publish_form = publish_form or PublishForm(user=user, prefix="publish")
+        publish_form = publish_form or PublishForm(
+            user=user, prefix="publish", initial=_zoned_initial(version, user)
+        )
     context: dict[str, Any] = {
         "method": method,
         "step": step,
@@ -99,6 +113,7 @@ def _version_page(
         "is_current": current is not None and current.pk == version.pk,
         "versions": versions,
         "previous": previous,
+        "in_discussion": in_discussion,
         "is_facilitator": is_facilitator,
         "actions": actions,
         "pending": _pending(step) if is_facilitator else None,
@@ -106,15 +121,24 @@ def _version_page(
         "publish_form": publish_form,
         "user_zone": getattr(user, "time_zone", ""),
         "heading": heading(step, version),
-        **public_page_context(
-            method,
-            request.path,
-            heading(step, version),
-            version.recommendation or version.reasoning,
-        ),
     }
+    if version.is_published:
+        # A draft or scheduled version is not for sharing, even on a public method.
+        context.update(
+            public_page_context(
+                method, request.path, heading(step, version), version.recommendation
+            )
+        )
     context.update(feedback.thread_context(request, method, step, version))
     return render(request, "method/step.html", context, status=status)
+
+
+def _zoned_initial(version: StepVersion, user: Any) -> dict[str, Any]:
+    """The closing date already set on ``version``, as the facilitator reads it."""
+    if version.feedback_closes_at is None:
+        return {}
+    zone = weekly.zone_named(getattr(user, "time_zone", ""), settings.TIME_ZONE)
+    return {"feedback_closes_at": version.feedback_closes_at.astimezone(zone).replace(tzinfo=None)}
 
 
 # /methods/<slug>/steps/<n>/
@@ -462,8 +486,9 @@ def version_diff(request: HttpRequest, slug: str, number: int, a: int, b: int) -
         "pairs": list(itertools.pairwise(versions)),
         "heading": title,
         "unchanged": not any(f.changed for f in fields),
-        **public_page_context(method, request.path, title, new.recommendation),
     }
+    if old.is_published and new.is_published:
+        context.update(public_page_context(method, request.path, title, new.recommendation))
     return render(request, "method/diff.html", context)
 
 
