@@ -1,13 +1,17 @@
-"""Plain factories for the feedback tests: a method with its team, open versions, comments."""
+"""Plain factories for the feedback tests: a method with its team, open versions, comments;
+and the base test case with a public method whose step 1 is open for feedback."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from entregent.accounts.models import User
 from entregent.method.models import Comment, Method, MethodRole, Step, StepVersion
+from entregent.test import BaseTestCase
 
 
 def make_method(
@@ -65,3 +69,32 @@ def make_comment(
         body=body,
         **fields,
     )
+
+
+class FeedbackTestCase(BaseTestCase):
+    method: Method
+    v1: StepVersion
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # Accounts older than the "new account" window: nothing of theirs is held.
+        old = timezone.now() - dt.timedelta(days=365)
+        for user in (cls.alice, cls.bob, cls.charlie, cls.facilitator, cls.moderator):
+            user.date_joined = old
+            user.save(update_fields=["date_joined"])
+        cls.method = make_method(cls.facilitator, cls.moderator)
+        cls.v1 = make_version(cls.method)
+
+    def step_url(self, number: int = 1) -> str:
+        return reverse("methods:step", args=[self.method.slug, number])
+
+    def create_url(self, version: StepVersion | None = None) -> str:
+        version = version or self.v1
+        return reverse(
+            "methods:comment-create",
+            args=[self.method.slug, version.step.number, version.number],
+        )
+
+    def post_comment(self, body: str, kind: str = "remark", **extra: str) -> Any:
+        return self.client.post(self.create_url(), {"kind": kind, "body": body, **extra})

@@ -4,7 +4,6 @@ author's network, the rate limit and held first comments, and who may do what.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import time_machine
 from django.test import override_settings
@@ -18,38 +17,14 @@ from entregent.method.models import (
     ModerationAction,
     StepVersion,
 )
-from entregent.method.tests.feedback_factories import make_comment, make_method, make_version
+from entregent.method.tests.feedback_factories import (
+    FeedbackTestCase,
+    make_comment,
+    make_method,
+    make_version,
+)
 from entregent.network.tests.factories import make_contact
-from entregent.test import BaseTestCase, make_user
-
-
-class FeedbackTestCase(BaseTestCase):
-    method: Method
-    v1: StepVersion
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        # Accounts older than the "new account" window: nothing of theirs is held.
-        old = timezone.now() - dt.timedelta(days=365)
-        for user in (cls.alice, cls.bob, cls.charlie, cls.facilitator, cls.moderator):
-            user.date_joined = old
-            user.save(update_fields=["date_joined"])
-        cls.method = make_method(cls.facilitator, cls.moderator)
-        cls.v1 = make_version(cls.method)
-
-    def step_url(self, number: int = 1) -> str:
-        return reverse("methods:step", args=[self.method.slug, number])
-
-    def create_url(self, version: StepVersion | None = None) -> str:
-        version = version or self.v1
-        return reverse(
-            "methods:comment-create",
-            args=[self.method.slug, version.step.number, version.number],
-        )
-
-    def post_comment(self, body: str, kind: str = "remark", **extra: str) -> Any:
-        return self.client.post(self.create_url(), {"kind": kind, "body": body, **extra})
+from entregent.test import make_user
 
 
 class PostingTests(FeedbackTestCase):
