@@ -257,8 +257,8 @@ def version_edit(
 ) -> HttpResponse:
     method = get_method(request, slug)
     step = get_step(request, method, number)
-    require_facilitator(method, request.user)
     current = get_version(request, step, version)
+    require_facilitator(method, request.user)
     if not current.is_editable:
         messages.error(
             request,
