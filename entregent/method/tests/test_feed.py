@@ -19,6 +19,8 @@ T0 = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
 
 
 class FeedTests(BaseTestCase):
+    method: Method
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

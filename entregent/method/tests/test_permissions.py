@@ -103,12 +103,13 @@ class PermissionMatrixTests(BaseTestCase):
         make_version(pub, 2, 1)
 
     def user_for(self, role: str) -> User | AnonymousUser:
-        return {
+        users: dict[str, User | AnonymousUser] = {
             "visitor": AnonymousUser(),
             "member": self.bob,
             "moderator": self.moderator,
             "facilitator": self.facilitator,
-        }[role]
+        }
+        return users[role]
 
     def test_each_route_as_each_role(self) -> None:
         login = reverse("account_login")
