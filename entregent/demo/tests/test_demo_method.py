@@ -16,6 +16,7 @@ from collections import defaultdict
 from django.core.management import call_command
 from django.db.models import Count, F, Q, QuerySet
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from entregent.accounts.models import User
@@ -203,6 +204,21 @@ class DemoMethodTests(TestCase):
         self.assertFalse(flags.filter(created_at__gt=action.created_at).exists())
         self.assertEqual(trashed.open_flag_count, 0)
         self.assertEqual(ModerationAction.objects.count(), 1)
+
+    def test_a_visitor_reads_step_1_and_its_discussion_but_not_the_trashed_comment(self) -> None:
+        response = self.client.get(reverse("methods:step", args=[SLUG, 1]))
+
+        self.assertContains(response, "Cartographier son réseau")
+        self.assertContains(response, "Amélie Rousseau")
+        self.assertContains(response, "Partir d'une page blanche", html=False)
+        self.assertNotContains(response, "expert-comptable")
+
+    def test_step_2_is_shown_to_its_facilitator_only_until_it_is_published(self) -> None:
+        path = reverse("methods:step", args=[SLUG, 2])
+
+        self.assertEqual(self.client.get(path).status_code, 404)
+        self.client.force_login(User.objects.get(email=FACILITATOR))
+        self.assertContains(self.client.get(path), "Réactiver les liens dormants")
 
     def test_a_dozen_members_are_subscribed(self) -> None:
         self.assertTrue(10 <= Subscription.objects.filter(method=self.method).count() <= 15)
