@@ -251,11 +251,17 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
+    # The member's documents are a range of rowids (``documents.owner_range``), which FTS5
+    # walks directly: an owner phrase in MATCH made bm25 count every document of the member
+    # (5 ms a query at 100,000 contacts), and read the owner's doclist in every query.
+
     def direct(self, query: q.Query, scope: ContactQuerySet | None, limit: int) -> list[int]:
         # The main fields' own table (migration 0009), walked in rowid (rank key) order,
         # which LIMIT stops.
         table = "network_search_main"
-        where, params = self._where(table, q.to_fts5(query, direct=True), scope)
+        where, params = self._where(
+            table, q.to_fts5(query, direct=True, owners=False), query, scope
+        )
         sql = f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid LIMIT %s"
         return self._ids(sql, [*params, limit])
 
@@ -263,7 +269,7 @@ class SQLiteBackend(Backend):
         self, query: q.Query, scope: ContactQuerySet | None, limit: int, *, any_group: bool
     ) -> list[int]:
         table = "network_search_fts"
-        where, params = self._where(table, q.to_fts5(query, any_group), scope)
+        where, params = self._where(table, q.to_fts5(query, any_group, owners=False), query, scope)
         sql = (
             f"SELECT rowid FROM (SELECT rowid, bm25({table}, 0.0, 4.0, 1.0) AS score "
             f"FROM {table} WHERE {where} ORDER BY rowid LIMIT %s) ORDER BY score LIMIT %s"
@@ -271,19 +277,23 @@ class SQLiteBackend(Backend):
         return self._ids(sql, [*params, RANKED_WINDOW, limit])
 
     @staticmethod
-    def _where(table: str, match: str, scope: ContactQuerySet | None) -> tuple[str, list[Any]]:
+    def _where(
+        table: str, match: str, query: q.Query, scope: ContactQuerySet | None
+    ) -> tuple[str, list[Any]]:
+        first, last = query.rank_range
+        condition = f"{table} MATCH %s AND {table}.rowid BETWEEN %s AND %s"
         if scope is None:
-            # The owner key says "active": the index alone answers.
-            return f"{table} MATCH %s", [match]
+            # The range says "the member's active contacts": the index alone answers.
+            return condition, [match, first, last]
         scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
         # MATCH drives, and each match is looked up in the scope by its primary key until
         # the page is full. "IN (scope)" would build the whole scope first (every dormant
         # contact: 43 ms at 100,000 contacts, against 0.6), and "rowid IN (...)" would be
         # handed to FTS5, which then looks each contact of the scope up in the index.
         return (
-            f"{table} MATCH %s AND EXISTS (SELECT 1 FROM ({scope_sql}) scope "
+            f"{condition} AND EXISTS (SELECT 1 FROM ({scope_sql}) scope "
             f"WHERE scope.pk = ({table}.rowid & {CONTACT_MASK}))",
-            [match, *scope_params],
+            [match, first, last, *scope_params],
         )
 
     @staticmethod
@@ -642,8 +652,10 @@ def prepare(
     for term in terms:
         term.weight = thesaurus.informativeness(term.word)
     states = {"archived": [documents.ARCHIVED], "all": [documents.ACTIVE, documents.ARCHIVED]}
-    keys = [owner_key(user.pk, state) for state in states.get(parsed.status, [documents.ACTIVE])]
-    return q.Query(terms, synonyms, parsed, keys, user.pk), words
+    wanted = states.get(parsed.status, [documents.ACTIVE])
+    keys = [owner_key(user.pk, state) for state in wanted]
+    span = documents.owner_range(user.pk, wanted)
+    return q.Query(terms, synonyms, parsed, keys, user.pk, span), words
 
 
 def search(

@@ -157,6 +157,8 @@ class Query:
     # The owner keys of the documents to search: the member's, and where the contacts stand.
     owner_keys: list[str]
     owner_id: int = 0
+    # The same documents as a range of rank keys (SQLite's FTS5 rowids).
+    rank_range: tuple[int, int] = (0, 0)
 
     def groups(self) -> list[tuple[list[Term], Synonyms | None]]:
         """The query as consecutive groups: a thesaurus span, or a single term."""
@@ -229,17 +231,26 @@ def _fts_direct(term: Term) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def to_fts5(query: Query, any_group: bool = False, direct: bool = False) -> str:
+def to_fts5(
+    query: Query, any_group: bool = False, direct: bool = False, owners: bool = True
+) -> str:
     """The FTS5 MATCH expression: every group of the query (any of them for the fallback).
 
     ``direct``: only the query's own words, their stems and the typed word's prefix, in the
     main fields (names, what they do, job title, organisation, tags): the matches that rank
     first, fetched first (see ``Backend.candidates``).
+
+    ``owners``: whether the expression names the owner keys; without them, the caller
+    restricts the rowids to ``query.rank_range``.
     """
-    owners = " OR ".join(f'"{k}"' for k in query.owner_keys)
+    restrict = (
+        "owner_key : (" + " OR ".join(f'"{k}"' for k in query.owner_keys) + ") AND "
+        if owners
+        else ""
+    )
     if direct:
         words = " AND ".join(_fts_direct(t) for t in query.terms)
-        return f"owner_key : ({owners}) AND main : ({words})"
+        return f"{restrict}main : ({words})"
     groups = []
     telling = _fallback_terms(query)
     for terms, syn in query.groups():
@@ -259,7 +270,7 @@ def to_fts5(query: Query, any_group: bool = False, direct: bool = False) -> str:
         else:
             groups.append(f"({own})")
     joiner = " OR " if any_group else " AND "
-    return f"owner_key : ({owners}) AND (" + joiner.join(groups) + ")"
+    return f"{restrict}(" + joiner.join(groups) + ")"
 
 
 def _ts_any(term: Term, prefix: bool = True) -> str:
