@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import unicodedata
 import zoneinfo
 from collections import Counter
@@ -760,6 +761,13 @@ def ensure_members() -> dict[str, User]:
     return users
 
 
+def typeset(text: str) -> str:
+    """French spacing: a no-break space inside guillemets and before « : ; ? ! », so that a
+    line never starts with the punctuation (the texts are typed with plain spaces)."""
+    text = re.sub(r" ([:;?!»])", "\u00a0\\1", text)
+    return text.replace("« ", "«\u00a0")
+
+
 def _local(now: dt.datetime, days_ago: int, hour: int, minute: int = 0) -> dt.datetime:
     day = now.astimezone(ZONE).date() - dt.timedelta(days=days_ago)
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZONE)
@@ -795,7 +803,7 @@ def write_method(users: dict[str, User], rng: random.Random, now: dt.datetime) -
     method = Method.objects.create(
         title=TITLE,
         slug=SLUG,
-        description=DESCRIPTION,
+        description=typeset(DESCRIPTION),
         language="fr",
         visibility=Method.Visibility.PUBLIC,
         created_by=facilitator,
@@ -874,14 +882,14 @@ def write_version(
         step=step,
         number=1,
         title=text.title,
-        reasoning=text.reasoning,
-        recommendation=text.recommendation,
-        checklist=list(text.checklist),
+        reasoning=typeset(text.reasoning),
+        recommendation=typeset(text.recommendation),
+        checklist=[typeset(item) for item in text.checklist],
         expected_kind=text.expected_kind,
         expected_count=text.expected_count,
         expected_share=text.expected_share,
         expected_window_days=text.expected_window_days,
-        expectation_text=text.expectation_text,
+        expectation_text=typeset(text.expectation_text),
         state=state,
         publish_at=publish_at,
         published_at=published_at,
@@ -918,7 +926,7 @@ def write_discussion(
             parent=parent,
             depth=parent.depth + 1 if parent else 1,
             kind=entry.kind,
-            body=entry.body,
+            body=typeset(entry.body),
             created_at=clock.at(offset),
         )
         planned.append((entry, comment))
@@ -946,7 +954,7 @@ def write_discussion(
                 CommentRevision(
                     comment=comment,
                     kind=comment.kind,
-                    body=entry.before,
+                    body=typeset(entry.before),
                     replaced_at=comment.edited_at,
                 )
             )
@@ -961,7 +969,7 @@ def write_discussion(
     trashed_at = clock.at(trashed_offset)
     off_topic.status = Comment.Status.TRASHED
     off_topic.trash_reason = Comment.TrashReason.OFF_TOPIC
-    off_topic.trash_note = OFF_TOPIC_NOTE
+    off_topic.trash_note = typeset(OFF_TOPIC_NOTE)
 
     comments = [comment for _entry, comment in planned]
     for depth in (1, 2, 3):
@@ -997,7 +1005,7 @@ def write_discussion(
         moderator_name=moderator.display_name,
         action=ModerationAction.Action.TRASH,
         reason=Comment.TrashReason.OFF_TOPIC,
-        note=OFF_TOPIC_NOTE,
+        note=off_topic.trash_note,
         created_at=trashed_at,
     )
     return comments, votes
