@@ -22,6 +22,8 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from entregent.accounts import registry
 from entregent.accounts.models import Notification
 from entregent.imports.models import ImportJob
+from entregent.method.models import Method, StepVersion
+from entregent.method.tests.factories import make_method, make_version
 from entregent.network.actions import merge_contacts
 from entregent.network.models import (
     Contact,
@@ -49,6 +51,14 @@ MARKERS = [
     "Binned Alicecontact",
     "alice-notification-marker",
 ]
+
+
+# The method's unpublished and members-only texts: a draft version's exists only for the
+# method's facilitators (never for Bob, never for a visitor); a members-only method's only
+# for members (never for a visitor).
+DRAFT_MARKERS = ["method-draft-version-marker", "method-draft-step-marker"]
+MEMBERS_MARKERS = ["method-members-description-marker", "method-members-step-marker"]
+PUBLIC_METHOD, MEMBERS_METHOD = "privacy-public-method", "privacy-members-method"
 
 
 _ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -92,6 +102,7 @@ def walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> Iterator
 class PrivacyWalkTests(BaseTestCase):
     alice_ids: list[int]
     secret: Contact
+    draft: StepVersion
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -163,6 +174,25 @@ class PrivacyWalkTests(BaseTestCase):
             }
         )
         cls.secret = secret
+        # A public method with a step open and the next version of it still a draft, a step
+        # that is only a draft, and a members-only method; the facilitator's, not Alice's.
+        public = make_method(cls.facilitator, moderator=cls.moderator, slug=PUBLIC_METHOD)
+        make_version(public, 1, 1, state=StepVersion.State.OPEN)
+        cls.draft = make_version(public, 1, 2, reasoning="method-draft-version-marker")
+        make_version(public, 2, 1, recommendation="method-draft-step-marker")
+        members = make_method(
+            cls.facilitator,
+            slug=MEMBERS_METHOD,
+            visibility=Method.Visibility.MEMBERS,
+            description="method-members-description-marker",
+        )
+        make_version(
+            members,
+            1,
+            1,
+            state=StepVersion.State.OPEN,
+            recommendation="method-members-step-marker",
+        )
 
     def alice_fingerprint(self) -> str:
         """Every row Alice holds, serialized: any change by someone else shows here."""
@@ -172,6 +202,15 @@ class PrivacyWalkTests(BaseTestCase):
 
     def candidate_values(self, param: str) -> list[str]:
         values = [str(pk) for pk in self.alice_ids]
+        # The method's routes: its own values first, so that each route's first combinations
+        # (the walk tries 200 per route) reach the methods, steps and versions above. Step
+        # and version numbers count within a method, they are no ids: a few are enough.
+        if param == "slug":
+            values = [PUBLIC_METHOD, MEMBERS_METHOD, *values]
+        if param in ("number", "version", "a", "b"):
+            values = ["1", "2", "3"]
+        if param == "action":
+            values = ["publish", "schedule", "unschedule", "close", "reopen", "validate"]
         if param in ("app_label",):
             values += ["network", "accounts"]
         if param == "format":
@@ -205,6 +244,8 @@ class PrivacyWalkTests(BaseTestCase):
         body = content.decode(errors="replace") + response.get("Location", "")
         for marker in MARKERS:
             self.assertNotIn(marker, body, f"{method} {url} as {who} shows Alice's {marker!r}")
+        for marker in DRAFT_MARKERS + (MEMBERS_MARKERS if who == "anonymous" else []):
+            self.assertNotIn(marker, body, f"{method} {url} as {who} shows {marker!r}")
 
     def test_no_route_gives_alices_data_to_bob_or_a_visitor(self) -> None:
         before = self.alice_fingerprint()
@@ -223,6 +264,9 @@ class PrivacyWalkTests(BaseTestCase):
             )
         # The walk found the network's parameterised routes, not an empty list.
         self.assertGreater(checked, 200)
+        # Nobody but a facilitator published, scheduled or changed the draft.
+        draft = StepVersion.objects.get(pk=self.draft.pk)
+        self.assertEqual((draft.state, draft.reasoning), ("draft", "method-draft-version-marker"))
 
     def test_every_route_outside_the_allow_list_needs_a_login(self) -> None:
         allowed = PUBLIC_ROUTES | SECRET_LINK_ROUTES
@@ -249,3 +293,12 @@ class PrivacyWalkTests(BaseTestCase):
         self.client.force_login(self.alice)
         response = self.client.get(reverse("network:contact-detail", args=[self.secret.pk]))
         self.assertContains(response, "Zéphyrine Secretalice")
+
+    def test_the_method_markers_are_real(self) -> None:
+        # Bob, a member, reads the members-only method; its facilitator reads the draft.
+        self.client.force_login(self.bob)
+        response = self.client.get(reverse("methods:detail", args=[MEMBERS_METHOD]))
+        self.assertContains(response, "method-members-description-marker")
+        self.client.force_login(self.facilitator)
+        response = self.client.get(reverse("methods:version", args=[PUBLIC_METHOD, 1, 2]))
+        self.assertContains(response, "method-draft-version-marker")

@@ -58,11 +58,11 @@ def make_version(
         "publish_at": now + dt.timedelta(days=1) if state == StepVersion.State.SCHEDULED else None,
     }
     dates.update(fields)
+    dates.setdefault("reasoning", "Un réseau se cultive.")
     return StepVersion.objects.create(
         step=step,
         number=number,
         title=title,
-        reasoning="Un réseau se cultive.",
         recommendation=recommendation,
         state=state,
         **dates,
