@@ -54,6 +54,8 @@ TRASHED = 0.02
 HIDDEN = 0.006
 EDITED = 0.05
 VIEWER_FLAGS = 5
+# Measured and printed, but not held to the target: a process pays it once per text.
+COLD = "step page, member, Markdown cache cold"
 
 
 @dataclass
@@ -436,7 +438,7 @@ def run(sizes: list[tuple[int, int]], requests: int, warmup: int) -> list[SizeRe
             if page.status == 200 and page.name != "bare view":
                 html = client.get(path).content.decode()
                 shown[page.name] = len(set(re.findall(r'id="comment-(\d+)"', html)))
-        cold = pages.Page("step page, member, Markdown cache cold", [path])
+        cold = pages.Page(COLD, [path])
         measure_cold(member, cold, max(10, requests // 5))
         page_list = [page for _client, page in measured] + [cold]
         bare = page_list[0]
@@ -445,7 +447,7 @@ def run(sizes: list[tuple[int, int]], requests: int, warmup: int) -> list[SizeRe
                 continue
             page.ratio_p50 = round(page.p50_ms / bare.p50_ms, 1)
             page.ratio_p95 = round(page.p95_ms / bare.p95_ms, 1)
-            page.passed = page.p95_ms <= TARGET_P95_MS
+            page.passed = page.name == COLD or page.p95_ms <= TARGET_P95_MS
         results.append(SizeResult(discussion, page_list, shown))
         print_table(results[-1])
     compare(results)
@@ -474,7 +476,7 @@ def print_table(result: SizeResult) -> None:
             print(f"{page.name:<40} answered {page.status}: not measured  FAIL")
             continue
         ratios = f"{page.ratio_p50:g}/{page.ratio_p95:g}"
-        verdict = "PASS" if page.passed else "FAIL"
+        verdict = verdict_of(page)
         shown = result.shown.get(page.name, "")
         print(
             f"{page.name:<40} {page.p50_ms:>7.1f} {page.p95_ms:>7.1f} {page.cpu_p50_ms:>7.1f} "
@@ -485,6 +487,12 @@ def print_table(result: SizeResult) -> None:
             print(f"\n  {page.name} ({page.paths[0]}) misses the target; where the time goes:")
             for line in page.hint:
                 print(f"    {line}")
+
+
+def verdict_of(page: pages.Page) -> str:
+    if not page.passed:
+        return "FAIL"
+    return "info" if page.name == COLD else "PASS"
 
 
 def compare(results: list[SizeResult]) -> None:
@@ -512,8 +520,7 @@ def compare(results: list[SizeResult]) -> None:
                 r.pages[position].passed = False
         times = f"p50 {page.p50_ms / first.p50_ms:.1f}x, p95 {page.p95_ms / first.p95_ms:.1f}x"
         queries = "same queries" if same else "QUERIES GROW " + " -> ".join(map(str, counts))
-        verdict = "PASS" if page.passed else "FAIL"
-        print(f"  {page.name:<40} {times:<24} {queries:<18} {verdict}")
+        print(f"  {page.name:<40} {times:<24} {queries:<18} {verdict_of(page)}")
 
 
 if __name__ == "__main__":
