@@ -136,7 +136,9 @@ class LookupTests(BaseTestCase):
         self.assertEqual(small[2], ["Hélène Dupont"])
         self.assertEqual(large[2], ["Hélène Dupont", "Person12 Family12"])
         self.assertEqual(small[0], large[0])
-        self.assertLessEqual(large[0], 3)
+        # Three statements; on PostgreSQL the search's own query also switches its planner
+        # settings around its statement (engine.PostgresBackend._ids), in a savepoint.
+        self.assertLessEqual(large[0], 3 if connection.vendor == "sqlite" else 8)
         # Fast enough to run on every submit (a few ms; generous for a loaded machine).
         self.assertLess(large[1], 0.25)
 
