@@ -1,7 +1,7 @@
 // The discussion of a step (templates/method/_feedback.html). Progressive enhancement only:
 // every action is a plain form or link that works without this script.
 //  - Votes are sent with fetch; the counts and the pressed button change in place, and a
-//    polite live region says what happened. Any failure falls back to the normal submit.
+//    polite live region says what happened. Any failure sends the form the ordinary way.
 //  - "Reply" opens a reply form under the comment (a copy of the page's template) instead of
 //    going to the reply page; pressing it again, or Cancel, closes it.
 (function () {
@@ -22,7 +22,7 @@
 
   feedback.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches("[data-vote]")) return;
+    if (!form.matches("[data-vote]") || form.dataset.plain) return;
     var button = event.submitter;
     if (!button || !window.fetch) return;
     event.preventDefault();
@@ -30,32 +30,37 @@
     data.set("choice", button.value);
     var buttons = form.querySelectorAll("button[name=choice]");
     buttons.forEach(function (b) { b.disabled = true; });
+
+    // Whatever goes wrong (logged out meanwhile, votes closed, the network), the form is
+    // sent the ordinary way: the page that comes back says what happened.
+    function plainSubmit() {
+      buttons.forEach(function (b) { b.disabled = false; });
+      form.dataset.plain = "1";
+      if (form.requestSubmit) form.requestSubmit(button);
+      else button.click();
+    }
+
     fetch(form.action, {
       method: "POST",
       body: data,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
+      redirect: "error",
     })
       .then(function (response) {
-        return response.json().then(function (body) {
-          if (!response.ok) throw new Error(body.error || response.statusText);
-          return body;
-        });
+        if (!response.ok) throw new Error(response.statusText);
+        return response.json();
       })
       .then(function (body) {
         buttons.forEach(function (b) {
+          b.disabled = false;
           b.setAttribute("aria-pressed", b.value === body.choice ? "true" : "false");
           var count = b.querySelector("[data-count]");
           if (count && body.counts[b.value] !== undefined) count.textContent = body.counts[b.value];
         });
         say(body.message);
       })
-      .catch(function (error) {
-        say(error.message);
-      })
-      .finally(function () {
-        buttons.forEach(function (b) { b.disabled = false; });
-      });
+      .catch(plainSubmit);
   });
 
   var template = document.getElementById("reply-template");

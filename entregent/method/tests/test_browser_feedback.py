@@ -169,6 +169,21 @@ class FeedbackJourneyTests(BrowserTestCase):
         expect(reply_item).to_be_visible()
         self.assertEqual(Comment.objects.get(author=self.alice).depth, 2)
 
+    def test_a_vote_refused_in_the_background_is_sent_plainly_and_says_why(self) -> None:
+        make_comment(self.version, self.bob, SUGGESTION, "suggestion")
+        # A page of its own: new_page() fails a test on any 4xx of a script's request, and
+        # the refused vote is one (400, by design).
+        context = self.browser.new_context(base_url=self.live_server_url, locale="en-GB")
+        self.addCleanup(context.close)
+        charlie = context.new_page()
+        self.log_in(self.charlie, charlie)
+        self.visit(self.step_path, charlie)
+        # Feedback closes while Charlie reads.
+        self.version.close_feedback()
+        comment_item(charlie, SUGGESTION).locator("button[value=agree]").click()
+        expect(messages(charlie)).to_contain_text("Votes on version 1 are closed.")
+        self.assertFalse(Vote.objects.exists())
+
 
 axe = Axe()
 
