@@ -504,6 +504,11 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        """The comment in its thread, on its step's page (which shows every version's)."""
+        step = self.step
+        return reverse("methods:step", args=[step.method.slug, step.number]) + "#" + self.anchor
+
     @property
     def is_votable(self) -> bool:
         return self.kind in self.VOTABLE_KINDS
@@ -520,11 +525,6 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"comment-{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        """The comment in its thread, on its step's page (which shows every version's)."""
-        step = self.step
-        return reverse("methods:step", args=[step.method.slug, step.number]) + "#" + self.anchor
 
     def is_readable_by(self, user: Any, moderator: bool) -> bool:
         """Whether ``user`` may read this comment's text: published ones for every reader of
