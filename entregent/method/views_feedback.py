@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -116,12 +117,16 @@ def _rate_limited(request: AuthenticatedHttpRequest) -> str:
         return ""
     minutes = max(1, round((allowed_at - timezone.now()).total_seconds() / 60))
     return ngettext(
-        "You have posted many comments in the last ten minutes. You can post again at "
-        "%(time)s, in about %(minutes)d minute. Your text is kept below.",
-        "You have posted many comments in the last ten minutes. You can post again at "
-        "%(time)s, in about %(minutes)d minutes. Your text is kept below.",
+        "You have reached the limit of %(limit)d comments in ten minutes. You can post again "
+        "at %(time)s, in about %(minutes)d minute. Your text is kept below.",
+        "You have reached the limit of %(limit)d comments in ten minutes. You can post again "
+        "at %(time)s, in about %(minutes)d minutes. Your text is kept below.",
         minutes,
-    ) % {"time": date_format(timezone.localtime(allowed_at), "H:i"), "minutes": minutes}
+    ) % {
+        "limit": settings.METHOD_COMMENTS_PER_10_MINUTES,
+        "time": date_format(timezone.localtime(allowed_at), "H:i"),
+        "minutes": minutes,
+    }
 
 
 @transaction.atomic

@@ -280,6 +280,9 @@ class LimitsTests(FeedbackTestCase):
             self.post_comment("Deux")
             response = self.post_comment("Trois, gardé")
         self.assertEqual(response.status_code, 429)
+        self.assertContains(
+            response, "You have reached the limit of 2 comments in ten minutes.", status_code=429
+        )
         self.assertContains(response, "You can post again at", status_code=429)
         self.assertContains(response, "in about 7 minutes", status_code=429)
         # The text typed is not lost.
