@@ -10,6 +10,8 @@ from typing import Any
 
 import time_machine
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from entregent.accounts.models import Notification, User
@@ -113,6 +115,20 @@ class MethodPagesTests(BaseTestCase):
         page = self.client.get(method.get_absolute_url()).content.decode()
         self.assertLess(page.index("Reprendre contact"), page.index("Brouillon secret"))
         self.assertIn(reverse("methods:step-new", args=[method.slug]), page)
+
+    def test_the_method_page_reads_as_many_queries_with_one_step_or_six(self) -> None:
+        method = make_method(self.facilitator, moderator=self.moderator)
+        make_version(method, 1, state=State.OPEN)
+        self.client.force_login(self.alice)
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(method.get_absolute_url())
+        for number in range(2, 7):
+            make_version(method, number, state=State.VALIDATED)
+            make_version(method, number, 2, state=State.OPEN)
+        with CaptureQueriesContext(connection) as six:
+            response = self.client.get(method.get_absolute_url())
+        self.assertContains(response, reverse("methods:step", args=[method.slug, 6]))
+        self.assertEqual(len(six), len(one))
 
     def test_members_subscribe_and_unsubscribe(self) -> None:
         method = make_method(self.facilitator)
@@ -382,9 +398,6 @@ class StepPageTests(BaseTestCase):
 
     def test_the_page_reads_as_many_queries_with_one_version_or_five(self) -> None:
         def count() -> int:
-            from django.db import connection
-            from django.test.utils import CaptureQueriesContext
-
             with CaptureQueriesContext(connection) as queries:
                 response = self.client.get(reverse("methods:step", args=[self.method.slug, 1]))
             self.assertEqual(response.status_code, 200)
