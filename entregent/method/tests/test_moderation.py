@@ -166,6 +166,18 @@ class TrashTests(ModerationTestCase):
         self.assertNotContains(page, "Ce fil parle des contacts dormants.")
         self.assertContains(page, "1 comment moved to the trash: 1 off topic.")
 
+    def test_a_trashed_comments_history_is_for_its_author_and_the_moderators(self) -> None:
+        history = self.url("history")
+        self.assertEqual(self.client.get(history).status_code, 200)
+        self.trash(reason="personal_data")
+        self.client.logout()
+        self.assertEqual(self.client.get(history).status_code, 404)
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get(history).status_code, 404)
+        for reader in (self.alice, self.moderator):
+            self.client.force_login(reader)
+            self.assertContains(self.client.get(history), "Venez voir mon site de poterie")
+
     def test_the_email_is_in_the_authors_language(self) -> None:
         self.alice.language = "fr"
         self.alice.save(update_fields=["language"])
