@@ -466,7 +466,7 @@ def print_table(result: SizeResult) -> None:
         f"{d.viewer_flags} (written in {d.build_seconds:.1f} s)"
     )
     header = (
-        f"{'page':<40} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'x bare':>11} "
+        f"{'page':<40} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'x bare':>11} "
         f"{'queries':>7} {'KB':>5} {'shown':>5}  result"
     )
     print(header)
@@ -480,7 +480,8 @@ def print_table(result: SizeResult) -> None:
         shown = result.shown.get(page.name, "")
         print(
             f"{page.name:<40} {page.p50_ms:>7.1f} {page.p95_ms:>7.1f} {page.cpu_p50_ms:>7.1f} "
-            f"{ratios:>11} {page.queries:>7} {page.bytes / 1024:>5.0f} {shown!s:>5}  {verdict}"
+            f"{page.cpu_p95_ms:>7.1f} {ratios:>11} {page.queries:>7} {page.bytes / 1024:>5.0f} "
+            f"{shown!s:>5}  {verdict}"
         )
     for page in result.pages:
         if not page.passed:
