@@ -38,6 +38,9 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         "methods:version",
         "methods:diff",
         "methods:feed",
+        # A published comment's edit history, public as the comment is (held, hidden and
+        # trashed comments answer 404 to all but their author and the method's moderators).
+        "methods:comment-history",
     }
 )
 
