@@ -228,7 +228,9 @@ class ThreadHTML:
         meta = []
         if e.readable or c.author_erased:
             # A comment in the trash names neither its kind nor its author to other readers.
-            meta.append(f'<span class="kind-label">{self.kinds[c.kind]}</span>')
+            meta.append(
+                f'<span class="kind-label kind-label-{c.kind}">{self.kinds[c.kind]}</span>'
+            )
             meta.append(f'<span class="comment-author">{esc(e.author_name)}</span>')
             if e.author_role:
                 meta.append(f'<span class="badge role">{esc(e.author_role)}</span>')

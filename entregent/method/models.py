@@ -392,27 +392,38 @@ class StepVersion(models.Model):
         return (self.step.versions.aggregate(n=models.Max("number"))["n"] or 0) + 1
 
     def expectation_summary(self) -> str:
-        """The structured expectation in words ("at least 2 reactivated contacts for 60% of
-        those who apply it, within 30 days"), or '' when none is set."""
+        """The structured expectation in words ("Reactivated contact: at least 2, for 60% of
+        those who apply it, within 30 days"), or '' when none is set. Whole sentences, one
+        per combination, so that each language can order its words."""
         from django.utils.translation import gettext, ngettext
 
         if not self.expected_kind or not self.expected_count:
             return ""
-        what = Outcome.Kind(self.expected_kind).label
-        text = ngettext(
-            "at least %(count)d × %(what)s",
-            "at least %(count)d × %(what)s",
-            self.expected_count,
-        ) % {"count": self.expected_count, "what": what}
-        if self.expected_share:
-            text += " " + gettext("for %(share)d%% of those who apply it") % {
-                "share": self.expected_share
-            }
-        if self.expected_window_days:
-            text += ", " + ngettext(
-                "within %(days)d day", "within %(days)d days", self.expected_window_days
-            ) % {"days": self.expected_window_days}
-        return text
+        values = {
+            "what": Outcome.Kind(self.expected_kind).label,
+            "count": self.expected_count,
+            "share": self.expected_share or 0,
+            "days": self.expected_window_days or 0,
+        }
+        if self.expected_share and self.expected_window_days:
+            text = ngettext(
+                "%(what)s: at least %(count)d, for %(share)d%% of those who apply it, "
+                "within %(days)d day",
+                "%(what)s: at least %(count)d, for %(share)d%% of those who apply it, "
+                "within %(days)d days",
+                self.expected_window_days,
+            )
+        elif self.expected_share:
+            text = gettext("%(what)s: at least %(count)d, for %(share)d%% of those who apply it")
+        elif self.expected_window_days:
+            text = ngettext(
+                "%(what)s: at least %(count)d, within %(days)d day",
+                "%(what)s: at least %(count)d, within %(days)d days",
+                self.expected_window_days,
+            )
+        else:
+            text = gettext("%(what)s: at least %(count)d")
+        return text % values
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):

@@ -272,6 +272,7 @@ def comment_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     texts = [
         {
             "kind": comment.get_kind_display(),
+            "kind_value": comment.kind,
             "html": rendered(comment.body),
             "since": comment.edited_at or comment.created_at,
             "current": True,
@@ -282,6 +283,7 @@ def comment_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         texts.append(
             {
                 "kind": revision.get_kind_display(),
+                "kind_value": revision.kind,
                 "html": rendered(revision.body),
                 "since": since,
                 "until": revision.replaced_at,

@@ -80,9 +80,10 @@ class FeedTests(BaseTestCase):
         self.assertEqual(
             titles,
             [
-                "Step 2, version 1: Reprendre contact",
-                "Step 1, version 2: Inventaire par cercles",
-                "Step 1, version 1: Inventaire",
+                # A French method's feed speaks French (no-break space before the colon).
+                "Étape 2, version 1\u00a0: Reprendre contact",
+                "Étape 1, version 2\u00a0: Inventaire par cercles",
+                "Étape 1, version 1\u00a0: Inventaire",
             ],
         )
         for entry in entries:

@@ -339,7 +339,7 @@ class FacilitatorJourneyTests(BaseTestCase):
         version = StepVersion.objects.get()
         self.assertEqual(
             version.expectation_summary(),
-            "at least 2 × Reactivated contact for 60% of those who apply it, within 30 days",
+            "Reactivated contact: at least 2, for 60% of those who apply it, within 30 days",
         )
 
     def test_a_published_version_is_not_edited(self) -> None:
