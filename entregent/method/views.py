@@ -148,7 +148,19 @@ def method_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         step.method = method
         current = step.current_version(user)
+        # What is coming, for readers who may not see it yet: the date only, never the text
+        # (it may still change until it is published).
+        coming = next(
+            (
+                v.publish_at
+                for v in step.versions.all()
+                if v.state == StepVersion.State.SCHEDULED and not v.visible_to(user)
+            ),
+            None,
+        )
         if current is None:
+            if coming is not None:
+                steps.append({"step": step, "current": None, "newer": [], "coming": coming})
             continue
         # Versions after the current one that this reader may see: one in discussion while
         # the validated one stays current, and for facilitators the one being prepared.
@@ -157,7 +169,7 @@ def method_detail(request: HttpRequest, slug: str) -> HttpResponse:
             for v in step.versions.all()
             if v.number > current.number and v.visible_to(user) and v is not current
         ]
-        steps.append({"step": step, "current": current, "newer": newer})
+        steps.append({"step": step, "current": current, "newer": newer, "coming": coming})
     roles = list(
         MethodRole.objects.filter(method=method)
         .select_related("user")

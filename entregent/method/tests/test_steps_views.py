@@ -111,6 +111,11 @@ class MethodPagesTests(BaseTestCase):
         self.assertIn(reverse("methods:version", args=[method.slug, 1, 2]), page)
         self.assertNotIn("Reprendre contact", page)
         self.assertNotIn("Brouillon secret", page)
+        # The scheduled step is announced by its number and date, without its text or a link.
+        self.assertIn("Step 2", page)
+        self.assertIn("to be published on", page)
+        self.assertNotIn(reverse("methods:step", args=[method.slug, 2]), page)
+        self.assertNotIn("Step 3", page)
         self.client.force_login(self.facilitator)
         page = self.client.get(method.get_absolute_url()).content.decode()
         self.assertLess(page.index("Reprendre contact"), page.index("Brouillon secret"))
