@@ -31,7 +31,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.dates import MONTHS_AP
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -184,10 +184,10 @@ class ThreadHTML:
         self.reasons = {value: str(label) for value, label in Comment.TrashReason.choices}
         self.statuses = {value: esc(str(label)) for value, label in Comment.Status.choices}
         self.choices = [(value, esc(str(label))) for value, label in Vote.Choice.choices]
-        # Dates as the template's "j M Y, H:i" writes them: Django's date_format took 40 µs
+        # Dates as the templates' "j N Y, H:i" writes them: Django's date_format took 40 µs
         # a comment, most of it finding the time zone and the month's name again.
         self.zone = timezone.get_current_timezone()
-        self.months = {n: esc(str(name).title()) for n, name in MONTHS_3.items()}
+        self.months = {n: esc(str(name)) for n, name in MONTHS_AP.items()}
         self.text = {
             "edited": esc(_("edited")),
             "history": esc(_("(see its history)")),
@@ -341,13 +341,15 @@ class ThreadHTML:
 
 
 def trash_summary(reasons: Iterable[str]) -> str:
-    """ "2 comments moved to the trash: 1 off topic, 1 spam", or ''."""
+    """ "2 comments moved to the trash: off topic (1), spam (1)", or ''."""
     counts = Counter(reasons)
     total = sum(counts.values())
     if not total:
         return ""
+    # "off topic (1)": a label beside its count agrees in every language, where "1 off
+    # topic, 2 duplicate" would need each label's plural.
     parts = [
-        f"{counts[reason]} {str(label).lower()}"
+        f"{str(label).lower()} ({counts[reason]})"
         for reason, label in Comment.TrashReason.choices
         if counts.get(reason)
     ]

@@ -163,13 +163,12 @@ def _contacts_with_pairs(owner_id: int, pairs: list[tuple[str, str]]) -> list[in
     Words come from ``lib.text.words``: letters and digits only, so quoting them is enough
     for either engine's syntax.
     """
-    from entregent.network.search.documents import ACTIVE, ARCHIVED, owner_key
+    from entregent.network.search.documents import ACTIVE, ARCHIVED, owner_key, owner_range
     from entregent.network.search.engine import MAIN_TSVECTOR, PostgresBackend, SQLiteBackend
 
-    keys = [owner_key(owner_id, ACTIVE), owner_key(owner_id, ARCHIVED)]
     params: list[object] = []
     if connection.vendor == "postgresql":
-        owners = " | ".join(keys)
+        owners = " | ".join([owner_key(owner_id, ACTIVE), owner_key(owner_id, ARCHIVED)])
         arms = []
         for first, second in pairs:
             arms.append(
@@ -178,14 +177,15 @@ def _contacts_with_pairs(owner_id: int, pairs: list[tuple[str, str]]) -> list[in
             )
             params += [f"({owners}) & {first} & {second}", PER_PAIR]
     else:
-        owners = " OR ".join(f'"{k}"' for k in keys)
+        # The member's documents are a range of rowids, as the search reads them.
+        first_key, last_key = owner_range(owner_id, [ACTIVE, ARCHIVED])
         arms = []
         for first, second in pairs:
             arms.append(
                 "SELECT rowid FROM (SELECT rowid FROM network_search_main "
-                "WHERE network_search_main MATCH %s LIMIT %s)"
+                "WHERE network_search_main MATCH %s AND rowid BETWEEN %s AND %s LIMIT %s)"
             )
-            params += [f'owner_key : ({owners}) AND main : ("{first}" AND "{second}")', PER_PAIR]
+            params += [f'main : ("{first}" AND "{second}")', first_key, last_key, PER_PAIR]
     # The engine's own way of running a candidate query: contact ids back from either
     # engine (SQLite's rowid is a rank key), PostgreSQL kept on its index.
     engine = PostgresBackend if connection.vendor == "postgresql" else SQLiteBackend

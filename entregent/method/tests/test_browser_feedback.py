@@ -111,7 +111,7 @@ class FeedbackJourneyTests(BrowserTestCase):
         self.visit(self.step_path, charlie)
         expect(charlie.get_by_text(SUGGESTION)).to_have_count(0)
         expect(charlie.locator(".trash-summary")).to_have_text(
-            "1 comment moved to the trash: 1 off topic."
+            "1 comment moved to the trash: off topic (1)."
         )
 
         # Bob is told why: on the page, and in his notifications.
@@ -133,7 +133,7 @@ class FeedbackJourneyTests(BrowserTestCase):
         log = moderator.locator("table")
         expect(log).to_contain_text("Restored")
         expect(log).to_contain_text("Moved to the trash")
-        expect(log).to_contain_text("Off topic: Ce fil porte sur la relance")
+        expect(log).to_contain_text("Off topic — Ce fil porte sur la relance")
 
         self.visit(self.step_path, charlie)
         agree = comment_item(charlie, SUGGESTION).locator("button[value=agree]")

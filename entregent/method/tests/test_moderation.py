@@ -164,7 +164,7 @@ class TrashTests(ModerationTestCase):
         page = self.client.get(self.step_url())
         self.assertNotContains(page, "Venez voir mon site de poterie")
         self.assertNotContains(page, "Ce fil parle des contacts dormants.")
-        self.assertContains(page, "1 comment moved to the trash: 1 off topic.")
+        self.assertContains(page, "1 comment moved to the trash: off topic (1).")
 
     def test_a_trashed_comments_history_is_for_its_author_and_the_moderators(self) -> None:
         history = self.url("history")
@@ -204,7 +204,7 @@ class TrashTests(ModerationTestCase):
         self.assertContains(page, "Réponse qui reste")
         self.assertNotContains(page, "Publicité")
         self.assertContains(
-            page, "2 comments moved to the trash: 1 off topic, 1 spam or advertising."
+            page, "2 comments moved to the trash: off topic (1), spam or advertising (1)."
         )
 
     def test_restore_brings_it_back_with_its_votes(self) -> None:
@@ -314,7 +314,7 @@ class ReviewTests(ModerationTestCase):
         self.assertContains(page, "Marc (moderator)")
         self.assertContains(page, "Fatou (facilitator)")
         self.assertContains(page, "Moved to the trash")
-        self.assertContains(page, "Spam or advertising: Lien publicitaire")
+        self.assertContains(page, "Spam or advertising — Lien publicitaire")
         self.assertContains(page, "Restored")
 
 
