@@ -15,11 +15,14 @@ All words, on both sides, went through ``lib.text``: the engines only compare pl
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import threading
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -212,6 +215,10 @@ def contained_parts(word: str, vocab: _Vocabulary) -> list[str]:
 RANKED_WINDOW = 2000
 
 
+# Set while PostgreSQL's candidate queries run with their planner settings (``planner()``).
+_PLANNER_SET: ContextVar[bool] = ContextVar("search_planner_set", default=False)
+
+
 class Backend:
     def candidates(
         self, query: q.Query, scope: ContactQuerySet | None, limit: int, any_group: bool
@@ -365,16 +372,27 @@ class PostgresBackend(Backend):
         scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
         return f"{condition} AND d.contact_id IN ({scope_sql})", [match, *scope_params]
 
+    def candidates(
+        self, query: q.Query, scope: ContactQuerySet | None, limit: int, any_group: bool
+    ) -> list[int]:
+        # Both tiers under one setting of the planner: one transaction, not one per tier.
+        with self.planner():
+            return super().candidates(query, scope, limit, any_group)
+
     @staticmethod
-    def _ids(sql: str, params: list[Any]) -> list[int]:
-        # PostgreSQL's cost model does not count reading each row's tsvector out of TOAST,
-        # so it prefers scanning every document to the GIN index (22 ms instead of 7 at
-        # 10,000 contacts), and starts parallel workers for a few hundred rows: both are
-        # switched off for this one statement, and the previous values put back.
+    @contextlib.contextmanager
+    def planner() -> Iterator[None]:
+        """PostgreSQL's cost model does not count reading each row's tsvector out of TOAST,
+        so it prefers scanning every document to the GIN index (22 ms instead of 7 at 10,000
+        contacts), and starts parallel workers for a few hundred rows: both are switched off
+        for the candidate queries, in a transaction, and the previous values put back."""
+        if _PLANNER_SET.get():
+            yield
+            return
         outer = connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
             if outer:
-                # Inside someone else's transaction the settings would outlive this query.
+                # Inside someone else's transaction the settings would outlive this block.
                 cursor.execute(
                     "SELECT current_setting('enable_seqscan'), "
                     "current_setting('max_parallel_workers_per_gather')"
@@ -384,15 +402,23 @@ class PostgresBackend(Backend):
                 "SELECT set_config('enable_seqscan', 'off', true), "
                 "set_config('max_parallel_workers_per_gather', '0', true)"
             )
+            token = _PLANNER_SET.set(True)
+            try:
+                yield
+            finally:
+                _PLANNER_SET.reset(token)
+                if outer:
+                    cursor.execute(
+                        "SELECT set_config('enable_seqscan', %s, true), "
+                        "set_config('max_parallel_workers_per_gather', %s, true)",
+                        list(previous),
+                    )
+
+    @staticmethod
+    def _ids(sql: str, params: list[Any]) -> list[int]:
+        with PostgresBackend.planner(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            found = [row[0] for row in cursor.fetchall()]
-            if outer:
-                cursor.execute(
-                    "SELECT set_config('enable_seqscan', %s, true), "
-                    "set_config('max_parallel_workers_per_gather', %s, true)",
-                    list(previous),
-                )
-            return found
+            return [row[0] for row in cursor.fetchall()]
 
     def containing(self, owner_id: int, pieces: list[str], limit: int) -> list[str]:
         pieces = [p for p in pieces if len(p) >= 3]
