@@ -142,7 +142,7 @@ def method_detail(request: HttpRequest, slug: str) -> HttpResponse:
     method = get_method(request, slug)
     user = request.user
     is_facilitator = method.is_facilitator(user)
-    steps = []
+    steps: list[dict[str, Any]] = []
     for step in Step.objects.filter(method=method).prefetch_related(
         Prefetch("versions", queryset=StepVersion.objects.order_by("number"))
     ):
