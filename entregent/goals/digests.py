@@ -42,7 +42,7 @@ from entregent.accounts.models import Notification, User
 from entregent.goals.health import Health, network_health
 from entregent.goals.models import Digest, Outcome
 from entregent.goals.tend import QueueEntry, reactivation_queue
-from entregent.lib import weekly
+from entregent.lib import retries, weekly
 from entregent.scheduler.health import JobHealth, SchedulerHealth
 from entregent.scheduler.registry import cron, scheduled_job
 
@@ -55,25 +55,12 @@ CATCH_UP = dt.timedelta(days=1)
 # Two digests at least this far apart: changing one's day or time after this week's digest
 # was made waits for next week rather than sending a second one.
 MIN_GAP = dt.timedelta(days=6)
-MAX_ATTEMPTS = 5
-# Attempt n + 1 may start this long after the digest was made, once attempt n has failed.
-RETRY_AFTER = {
-    1: dt.timedelta(minutes=15),
-    2: dt.timedelta(minutes=45),
-    3: dt.timedelta(hours=2),
-    4: dt.timedelta(hours=5),
-}
-# A digest never tried this long after it was made lost its task (a worker killed while the
-# queue was being written, a queue emptied by hand): queue it again.
-LOST_AFTER = dt.timedelta(hours=1)
-# Past this, a digest is not sent at all but recorded as failed: the worker was not running.
-GIVE_UP_AFTER = dt.timedelta(days=2)
-# The job queues the same attempt at most once in this long, even if the worker is down and
-# the digest stays where it is: the queue does not fill with copies.
-REQUEUE_EVERY = dt.timedelta(hours=1)
-ERROR_MAX_CHARS = 2_000
-# For operators (the admin), like every last_error: not translated.
-TOO_LATE = "Not sent in time: no worker ran it within two days."
+# The retry policy every email of the worker follows (``lib/retries.py``).
+MAX_ATTEMPTS = retries.MAX_ATTEMPTS
+GIVE_UP_AFTER = retries.GIVE_UP_AFTER
+REQUEUE_EVERY = retries.REQUEUE_EVERY
+ERROR_MAX_CHARS = retries.ERROR_MAX_CHARS
+TOO_LATE = retries.TOO_LATE
 DUE_IN_DIGEST = 10
 
 
@@ -145,17 +132,14 @@ def _create_digest(owner_id: int, moment: dt.datetime) -> int:
 
 def retry_due(digest: Digest, now: dt.datetime) -> bool:
     """Whether the job should queue another attempt at ``digest`` now."""
-    if digest.status == Digest.Status.SENT or digest.attempts >= MAX_ATTEMPTS:
-        return False
-    if now - digest.scheduled_for > GIVE_UP_AFTER:
-        return False
-    if digest.attempts == 0 or digest.status == Digest.Status.PENDING:
-        # Queued and never started, or started by a worker that died before recording how it
-        # went: either way its task is gone once this much time has passed.
-        return now - digest.created_at >= LOST_AFTER + RETRY_AFTER.get(
-            digest.attempts, dt.timedelta()
-        )
-    return now - digest.created_at >= RETRY_AFTER[digest.attempts]
+    return retries.retry_due(
+        sent=digest.status == Digest.Status.SENT,
+        pending=digest.status == Digest.Status.PENDING,
+        attempts=digest.attempts,
+        made_at=digest.created_at,
+        due_at=digest.scheduled_for,
+        now=now,
+    )
 
 
 def retry_digests(now: dt.datetime | None = None) -> int:

@@ -30,29 +30,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from entregent.accounts.models import Notification, User
-from entregent.lib import weekly
+from entregent.lib import retries, weekly
 from entregent.method.models import PublicationEmail, StepVersion, Subscription
 
 logger = logging.getLogger("entregent.method.publication")
 
 NOTIFICATION_KIND = "method.published"
-MAX_ATTEMPTS = 5
-# Attempt n + 1 may start this long after the email was made, once attempt n has failed.
-RETRY_AFTER = {
-    1: dt.timedelta(minutes=15),
-    2: dt.timedelta(minutes=45),
-    3: dt.timedelta(hours=2),
-    4: dt.timedelta(hours=5),
-}
-# An email never tried this long after it was made lost its task: queue it again.
-LOST_AFTER = dt.timedelta(hours=1)
-# News two days late is no news: past this, an email is recorded as failed and never sent.
-GIVE_UP_AFTER = dt.timedelta(days=2)
-# The job queues the same attempt at most once in this long, even while the worker is down.
-REQUEUE_EVERY = dt.timedelta(hours=1)
-ERROR_MAX_CHARS = 2_000
-# For operators (the admin), like every last_error: not translated.
-TOO_LATE = "Not sent in time: no worker ran it within two days."
+# The retry policy every email of the worker follows (``lib/retries.py``).
+MAX_ATTEMPTS = retries.MAX_ATTEMPTS
+GIVE_UP_AFTER = retries.GIVE_UP_AFTER
+REQUEUE_EVERY = retries.REQUEUE_EVERY
+ERROR_MAX_CHARS = retries.ERROR_MAX_CHARS
+TOO_LATE = retries.TOO_LATE
 
 
 def publish(version: StepVersion, now: dt.datetime | None = None) -> bool:
@@ -218,16 +207,14 @@ def build_message(user: User, version: StepVersion) -> EmailMultiAlternatives:
 
 def retry_due(email: PublicationEmail, now: dt.datetime) -> bool:
     """Whether the job should queue another attempt at ``email`` now."""
-    if email.status == PublicationEmail.Status.SENT or email.attempts >= MAX_ATTEMPTS:
-        return False
-    if now - email.created_at > GIVE_UP_AFTER:
-        return False
-    if email.attempts == 0 or email.status == PublicationEmail.Status.PENDING:
-        # Queued and never started, or started by a worker that died before recording it.
-        return now - email.created_at >= LOST_AFTER + RETRY_AFTER.get(
-            email.attempts, dt.timedelta()
-        )
-    return now - email.created_at >= RETRY_AFTER[email.attempts]
+    return retries.retry_due(
+        sent=email.status == PublicationEmail.Status.SENT,
+        pending=email.status == PublicationEmail.Status.PENDING,
+        attempts=email.attempts,
+        made_at=email.created_at,
+        due_at=email.created_at,
+        now=now,
+    )
 
 
 def retry_emails(now: dt.datetime | None = None) -> int:
