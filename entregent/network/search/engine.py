@@ -337,7 +337,7 @@ class PostgresBackend(Backend):
 
     def direct(self, query: q.Query, scope: ContactQuerySet | None, limit: int) -> list[int]:
         # The main fields' own index (migration 0009), on this very expression.
-        where, params = self._where(MAIN_TSVECTOR, q.to_tsquery(query, direct=True), scope)
+        where, params = self._where(MAIN_TSVECTOR, q.to_tsquery(query, direct=True), query, scope)
         sql = (
             "SELECT d.contact_id FROM network_searchdocument d "
             f"WHERE {where} ORDER BY d.rank_key LIMIT %s"
@@ -347,7 +347,7 @@ class PostgresBackend(Backend):
     def ranked(
         self, query: q.Query, scope: ContactQuerySet | None, limit: int, *, any_group: bool
     ) -> list[int]:
-        where, params = self._where("d.tsv", q.to_tsquery(query, any_group), scope)
+        where, params = self._where("d.tsv", q.to_tsquery(query, any_group), query, scope)
         # Partial matches first by the weight of the words they match, as in Python.
         order, order_params = "", []
         if any_group:
@@ -365,11 +365,28 @@ class PostgresBackend(Backend):
         return self._ids(sql, [*params, self.WINDOW, *order_params, params[0], limit])
 
     @staticmethod
-    def _where(vector: str, match: str, scope: ContactQuerySet | None) -> tuple[str, list[Any]]:
+    def _where(
+        vector: str, match: str, query: q.Query, scope: ContactQuerySet | None
+    ) -> tuple[str, list[Any]]:
         condition = f"{vector} @@ to_tsquery('simple', %s)"
         if scope is None:
             return condition, [match]
-        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+        filters = query.filters
+        if (
+            filters.tag
+            and not (filters.organisation or filters.strength)
+            and filters.status in ("", "archived", "all")
+        ):
+            # A tag alone: the owner keys already keep the member's documents in the state
+            # asked for (active, archived or both), so the
+            # tag's own rows are the whole filter, read from their index, rather than every
+            # contact of the member hashed first (13 -> 2.6 ms at 10,000 contacts).
+            tagged = Contact.tags.through.objects.filter(
+                tag__owner_id=query.owner_id, tag__name__iexact=filters.tag
+            ).values("contact_id")
+            scope_sql, scope_params = tagged.query.sql_with_params()
+        else:
+            scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
         return f"{condition} AND d.contact_id IN ({scope_sql})", [match, *scope_params]
 
     def candidates(

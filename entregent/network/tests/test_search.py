@@ -204,6 +204,18 @@ class SearchTests(SearchCorpus):
         self.assertEqual(names(search(self.alice, "graphiste strength:2")), ["Paul Graham"])
         self.assertEqual(names(search(self.alice, "comptable org:cabinet")), ["Anne Roux"])
 
+    def test_a_tag_filter_keeps_to_the_members_own_tag_and_the_state_asked_for(self) -> None:
+        # Bob has a tag of the same name on a namesake: it must not open Alice's search.
+        bob_tag = make_tag(self.bob, "CLIENTS")
+        make_contact(self.bob, "Anne Rousseau", headline="comptable").tags.add(bob_tag)
+        self.assertEqual(names(search(self.alice, "comptable tag:Clients")), ["Anne Roux"])
+        self.anne.archive()
+        self.assertEqual(names(search(self.alice, "comptable tag:clients")), [])
+        self.assertEqual(
+            names(search(self.alice, "comptable tag:clients is:archived")), ["Anne Roux"]
+        )
+        self.assertEqual(names(search(self.alice, "comptable tag:clients is:all")), ["Anne Roux"])
+
     def test_filters_in_french_with_accents(self) -> None:
         self.assertEqual(names(search(self.alice, "roux étiquette:clients")), ["Anne Roux"])
         self.assertEqual(names(search(self.alice, "comptable entreprise:cabinet")), ["Anne Roux"])
