@@ -315,11 +315,6 @@ class StepVersion(models.Model):
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES
 
-    @property
-    def can_be_applied(self) -> bool:
-        """Only validated versions can be applied (the results issue)."""
-        return self.state == self.State.VALIDATED
-
     def visible_to(self, user: Any) -> bool:
         return self.is_published or self.step.method.is_facilitator(user)
 
@@ -426,13 +421,6 @@ class StepVersion(models.Model):
         return text % values
 
 
-class CommentQuerySet(models.QuerySet["Comment"]):
-    def visible(self) -> CommentQuerySet:
-        """What readers see in a thread: published comments (a trashed one shows as a
-        placeholder only where it has replies; views decide)."""
-        return self.filter(status=Comment.Status.PUBLISHED)
-
-
 class Comment(models.Model):
     class Kind(models.TextChoices):
         REMARK = "remark", _("Remark")
@@ -495,8 +483,6 @@ class Comment(models.Model):
     pass_count = models.PositiveIntegerField(default=0)
     open_flag_count = models.PositiveIntegerField(default=0)
 
-    objects = CommentQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [
@@ -523,10 +509,6 @@ class Comment(models.Model):
     @property
     def is_votable(self) -> bool:
         return self.kind in self.VOTABLE_KINDS
-
-    @property
-    def can_have_replies(self) -> bool:
-        return self.depth < MAX_DEPTH
 
     def vote_total(self) -> int:
         return self.agree_count + self.disagree_count + self.pass_count
