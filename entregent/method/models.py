@@ -271,6 +271,10 @@ class StepVersion(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # The facilitator's synthesis of the feedback on this version (Markdown): written in the
+    # synthesis workspace, public once this version or a revision of it is validated.
+    synthesis = models.TextField(_("synthesis"), blank=True)
+    synthesis_published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -378,9 +382,19 @@ class StepVersion(models.Model):
             closed_at=self.closed_at or now,
         )
         if validated:
+            # The older versions still in discussion are done with too: a revised version
+            # validated after the synthesis of version 1 closes version 1.
             StepVersion.objects.filter(
-                step_id=self.step_id, state=self.State.VALIDATED, number__lt=self.number
+                step_id=self.step_id,
+                state__in=(self.State.OPEN, self.State.SYNTHESIS, self.State.VALIDATED),
+                number__lt=self.number,
             ).update(state=self.State.SUPERSEDED, superseded_at=now, updated_at=now)
+            # The synthesis that led here is public from now on: this version's own, or the
+            # one of the version it revises.
+            StepVersion.objects.filter(
+                Q(pk=self.pk) | Q(pk=self.based_on_id),
+                synthesis_published_at__isnull=True,
+            ).exclude(synthesis="").update(synthesis_published_at=now)
         return validated
 
     def next_number(self) -> int:
@@ -459,6 +473,16 @@ class Comment(models.Model):
         blank=True,
         related_name="method_comments",
     )
+    # Set instead of ``author`` for a comment imported from a Polis-format export.
+    imported_author = models.ForeignKey(
+        "ImportedParticipant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    # The comment's id in the export it was imported from ('' for the site's own comments).
+    external_id = models.CharField(max_length=64, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
@@ -560,6 +584,14 @@ class Vote(models.Model):
         blank=True,
         related_name="method_votes",
     )
+    # Set instead of ``voter`` for a vote imported from a Polis-format export.
+    participant = models.ForeignKey(
+        "ImportedParticipant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
+    )
     choice = models.CharField(_("vote"), max_length=8, choices=Choice.choices)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -570,7 +602,12 @@ class Vote(models.Model):
                 fields=["comment", "voter"],
                 condition=Q(voter__isnull=False),
                 name="vote_once_per_member",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "participant"],
+                condition=Q(participant__isnull=False),
+                name="vote_once_per_imported_participant",
+            ),
         ]
         indexes = [models.Index(fields=["voter", "comment"], name="vote_by_voter")]
         verbose_name = _("vote")
@@ -722,3 +759,98 @@ class PublicationEmail(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version_id} → {self.recipient_id} ({self.status})"
+
+
+class ImportedParticipant(models.Model):
+    """Someone who took part in a conversation imported from a Polis-format export
+    (``method/polis_io.py``). No account is created: an imported participant cannot log in,
+    counts in the statistics like a member, and is shown as "imported participant"."""
+
+    version = models.ForeignKey(
+        StepVersion, on_delete=models.CASCADE, related_name="imported_participants"
+    )
+    # The participant's id in the export, so that importing the same files twice is noticed.
+    external_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "external_id"], name="imported_participant_once"
+            )
+        ]
+        verbose_name = _("imported participant")
+        verbose_name_plural = _("imported participants")
+
+    def __str__(self) -> str:
+        return f"imported participant {self.external_id} (v{self.version_id})"
+
+
+class Disposition(models.Model):
+    """What became of one suggestion or criticism after the synthesis: integrated in the next
+    version, rejected with a reason, or deferred. Public on the step page, as the record of
+    what the feedback changed."""
+
+    class Decision(models.TextChoices):
+        INTEGRATED = "integrated", _("Integrated in the next version")
+        REJECTED = "rejected", _("Rejected")
+        DEFERRED = "deferred", _("Deferred")
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="disposition")
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
+    # Required for a rejection: the author, and every reader, is owed the reason.
+    reason = models.TextField(_("reason"), blank=True)
+    # The validated version that integrates it, set when that version is validated.
+    integrated_in = models.ForeignKey(
+        StepVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="integrated_dispositions",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="rejected") | ~Q(reason=""),
+                name="disposition_rejection_has_reason",
+            )
+        ]
+        verbose_name = _("disposition")
+        verbose_name_plural = _("dispositions")
+
+    def __str__(self) -> str:
+        return f"{self.decision} #{self.comment_id}"
+
+
+class OpinionAnalysis(models.Model):
+    """The opinion analysis of one version's votes (``method/opinions.py``: consensus,
+    opinion groups, representative statements), computed by the worker and cached here. The
+    synthesis workspace reads it and never computes it in the request."""
+
+    version = models.OneToOneField(
+        StepVersion, on_delete=models.CASCADE, related_name="opinion_analysis"
+    )
+    # What the votes were when it was computed (see ``method/analysis.py``); when the
+    # version's votes no longer match it, the analysis is stale and the worker redoes it.
+    signature = models.CharField(max_length=100, blank=True)
+    # ``opinions.Analysis.to_json()``.
+    result = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("opinion analysis")
+        verbose_name_plural = _("opinion analyses")
+
+    def __str__(self) -> str:
+        return f"analysis of v{self.version_id} ({self.computed_at})"

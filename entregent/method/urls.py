@@ -1,13 +1,20 @@
 """/methods/...: the method built in the open (see docs/architecture.md, "The method").
 
-Two halves, each in its own module: the method, its steps and versions (``urls_steps``), and
-the feedback on them, comments, votes, flags and moderation (``urls_feedback``).
+Each part in its own module: the method, its steps and versions (``urls_steps``); the
+feedback on them, comments, votes, flags and moderation (``urls_feedback``); the synthesis
+of that feedback and the validated guide (``urls_synthesis``); the open formats, Polis-shaped
+exports and imports (``urls_polis``).
 """
 
 from __future__ import annotations
 
-from entregent.method import urls_feedback, urls_steps
+from entregent.method import urls_feedback, urls_polis, urls_steps, urls_synthesis
 
 app_name = "methods"
 
-urlpatterns = urls_steps.urlpatterns + urls_feedback.urlpatterns
+urlpatterns = (
+    urls_steps.urlpatterns
+    + urls_feedback.urlpatterns
+    + urls_synthesis.urlpatterns
+    + urls_polis.urlpatterns
+)
