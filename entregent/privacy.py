@@ -41,6 +41,9 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         # A published comment's edit history, public as the comment is (held, hidden and
         # trashed comments answer 404 to all but their author and the method's moderators).
         "methods:comment-history",
+        # The guide: a method's validated steps as one page and as Markdown, as visible as it.
+        "methods:guide",
+        "methods:guide-markdown",
     }
 )
 
