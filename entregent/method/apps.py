@@ -34,5 +34,5 @@ class MethodConfig(AppConfig):
         )
         # Deleted with the member: a record of emails sent to them, nothing of the community's.
         registry.register(models.PublicationEmail, "recipient", exclude=["last_error"])
-        # Declares the scheduler's method.publish_scheduled job.
+        # Declares the scheduler's method.publish_scheduled and method.refresh_opinions jobs.
         from entregent.method import jobs  # noqa: F401

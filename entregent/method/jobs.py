@@ -1,5 +1,7 @@
-"""The method's scheduled job: publish the versions whose time has come, close the feedback
-whose closing date has passed, and retry the publication emails that failed.
+"""The method's scheduled jobs: publish the versions whose time has come, close the feedback
+whose closing date has passed, and retry the publication emails that failed
+(``method.publish_scheduled``); keep the opinion analyses of the versions in discussion up to
+date with their votes (``method.refresh_opinions``).
 
 Every minute, so that a version set for 09:00 is out at 09:00. A version is published by the
 same conditional UPDATE as a facilitator's "publish now" (``StepVersion.publish()``), so that
@@ -24,6 +26,7 @@ from entregent.scheduler.registry import cron, scheduled_job
 logger = logging.getLogger("entregent.method.jobs")
 
 JOB_NAME = "method.publish_scheduled"
+REFRESH_OPINIONS_JOB_NAME = "method.refresh_opinions"
 
 
 def publish_due(now: dt.datetime | None = None) -> int:
@@ -88,3 +91,20 @@ def publish_scheduled_job() -> str:
         f"Published {published} version(s), closed the feedback of {closed}, "
         f"queued {retried} email retry(ies)."
     )
+
+
+@scheduled_job(
+    REFRESH_OPINIONS_JOB_NAME,
+    cron(minute="*/5"),
+    retries=1,
+    retry_delay=60,
+    description=gettext_lazy(
+        "Analyse again the votes of the step versions in discussion whose votes or moderation "
+        "changed since their opinion analysis (consensus, opinion groups)."
+    ),
+)
+def refresh_opinions_job() -> str:
+    # Imported here: numpy and scikit-learn load only in the process that runs the job.
+    from entregent.method import analysis
+
+    return f"Refreshed {analysis.refresh_stale()} opinion analysis(es)."
