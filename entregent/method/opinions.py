@@ -374,10 +374,12 @@ class RepresentativeStatement:
 
 
 def _representative(
-    stats: GroupStatistics, statements: Sequence[int], j: int
+    stats: GroupStatistics, statements: Sequence[int], j: int, agree: bool | None = None
 ) -> RepresentativeStatement:
-    # The way the statement stands for the group: the stronger of the two repness tests.
-    agree = bool(stats.rat[j] > stats.rdt[j])
+    # The way the statement stands for the group: the stronger of the two repness tests,
+    # unless told.
+    if agree is None:
+        agree = bool(stats.rat[j] > stats.rdt[j])
     c = stats.counts
     return RepresentativeStatement(
         statement=statements[j],
@@ -409,7 +411,9 @@ def representative_statements(
     ``select_representative_statements``): the statement the group agrees on best, then
     those whose rate and difference with the others are both significant one way, by
     repness metric; at least one statement when none is significant. Returned strongest
-    first."""
+    first. Two departures from red-dwarf: the best agreed statement is always given as
+    agreed, and a group with significant statements but none it agrees on gets them (red-dwarf
+    gives it none)."""
     c = stats.counts
     n = len(statements)
     # The best agreed statement: something the group agrees on, not only what sets it apart.
@@ -446,7 +450,12 @@ def representative_statements(
     chosen = [_representative(stats, statements, j) for j in significant]
     metric = np.array([r.strength for r in chosen], dtype=np.float64)
     ranked = [chosen[i] for i in _descending_order(metric)]
-    selected = [_representative(stats, statements, j) for j in head]
+    # The best agreed statement is shown as agreed, what it was chosen for (Polis shows it the
+    # way its repness test leans, which can read "4% of the group disagree").
+    selected = [
+        _representative(stats, statements, j, agree=True if j == best_agree else None)
+        for j in head
+    ]
     selected += [r for r in ranked if not head or r.statement != statements[head[0]]]
     selected = selected[:pick_max]
     return sorted(selected, key=lambda r: r.strength, reverse=True)

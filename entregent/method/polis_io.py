@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from entregent.method.opinions import VoteMatrix
 
@@ -161,7 +162,11 @@ def _rows(text: str, name: str, required: Sequence[str]) -> tuple[list[str], Ite
     if missing:
         raise PolisFormatError(
             name,
-            _("the column %(missing)s is missing (the header has: %(found)s).")
+            ngettext(
+                "the column %(missing)s is missing (the header has: %(found)s).",
+                "the columns %(missing)s are missing (the header has: %(found)s).",
+                len(missing),
+            )
             % {"missing": ", ".join(missing), "found": ", ".join(header) or "—"},
             line=1,
         )
