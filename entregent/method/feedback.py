@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape as esc
+from html import unescape
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
@@ -32,7 +33,9 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_AP
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,6 +44,7 @@ from entregent.method.forms_feedback import CommentForm
 from entregent.method.models import (
     MAX_DEPTH,
     Comment,
+    Disposition,
     Flag,
     Method,
     MethodRole,
@@ -54,6 +58,11 @@ if TYPE_CHECKING:
 
 Status = Comment.Status
 COMMENT_FIELDS = tuple(f.name for f in Comment._meta.concrete_fields)
+# What the thread shows of a comment's disposition, read in the comments' own query.
+DISPOSITION_FIELDS = (
+    *(f"disposition__{f.name}" for f in Disposition._meta.concrete_fields if f.name != "comment"),
+    "disposition__decided_by__display_name",
+)
 
 # Any number that no real comment has, replaced in the reversed URL by each comment's id.
 _PK = 987654321
@@ -73,6 +82,35 @@ def public_name(user: Any) -> str:
     if user is None:
         return _("Former member")
     return (user.display_name or "").strip() or _("A member")
+
+
+def author_name(comment: Comment) -> str:
+    """How a comment's author is named: a member's public name, "former member" once they
+    erased their account, or "imported participant" for a comment imported from a
+    Polis-format export (it never had a member behind it)."""
+    if comment.imported_author_id is not None:
+        return _("Imported participant")
+    return public_name(comment.author)
+
+
+def disposition_of(comment: Comment) -> Disposition | None:
+    """The comment's disposition if it has one (read with it: ``select_related``)."""
+    return getattr(comment, "disposition", None)
+
+
+def excerpt(body: str, chars: int = 160) -> str:
+    """A comment's text as one line of plain text, cut at a word: for lists that link to
+    the comment in its thread. Read from the rendered Markdown, which is cached."""
+    # Unescaped once: the template escapes it again where it goes.
+    return Truncator(" ".join(unescape(strip_tags(rendered(body))).split())).chars(chars)
+
+
+def decision_text(disposition: Disposition, versions: dict[int, StepVersion]) -> str:
+    """ "Integrated in version 2", "Integrated in the next version", "Rejected", "Deferred"."""
+    target = versions.get(disposition.integrated_in_id or 0)
+    if disposition.decision == Disposition.Decision.INTEGRATED and target is not None:
+        return _("Integrated in version %(number)d") % {"number": target.number}
+    return str(Disposition.Decision(disposition.decision).label)
 
 
 class CommentLinks:
@@ -113,6 +151,10 @@ class Entry:
     placeholder: str
     version_label: str
     links: CommentLinks
+    disposition: Disposition | None = None
+    # "Integrated in version 2", and that version's address.
+    decision: str = ""
+    decision_url: str = ""
     my_vote: str = ""
     flagged_by_me: bool = False
     can_reply: bool = False
@@ -156,6 +198,33 @@ class Feedback:
     waiting_for_moderators: int
     total: int
     grouped: bool
+    # What became of the suggestions and criticisms, per version (``outcomes``).
+    outcomes: list[Outcomes] = field(default_factory=list)
+    # The published syntheses that the page's version follows from (its own, the one of the
+    # version it revises), newest first.
+    syntheses: list[StepVersion] = field(default_factory=list)
+
+
+@dataclass
+class OutcomeItem:
+    anchor: str
+    excerpt: str
+    kind: str
+    decision: str
+    decision_value: str
+    reason: str
+    url: str = ""
+
+
+@dataclass
+class Outcomes:
+    """The dispositions of one version's suggestions and criticisms: the public record."""
+
+    version: StepVersion
+    items: list[OutcomeItem]
+    # How many suggestions and criticisms of the version have no disposition yet.
+    undecided: int
+    counts: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 class ThreadHTML:
@@ -208,6 +277,7 @@ class ThreadHTML:
             "restore": esc(_("Restore")),
             "approve": esc(_("Approve")),
             "keep": esc(_("Keep (dismiss flags)")),
+            "decision": esc(_("Decision:")),
         }
 
     def section(self, entries: list[Entry]) -> SafeString:
@@ -275,6 +345,8 @@ class ThreadHTML:
             out.append(f'<p class="placeholder">{esc(e.placeholder)}</p>')
         if c.is_votable and (e.readable or c.author_erased):
             out.append(self.votes(e))
+        if e.disposition is not None and (e.readable or c.author_erased):
+            out.append(self.disposition(e, e.disposition))
         actions = self.actions(e)
         if actions:
             out.append(f'<div class="comment-actions">{actions}</div>')
@@ -310,6 +382,30 @@ class ThreadHTML:
             f'<form method="post" action="{e.links["vote"]}" class="votes" data-vote>'
             f'{self.hidden}<span class="votes-label" id="{label_id}">'
             f"{self.text['your_vote']}</span>{buttons}</form>"
+        )
+
+    def date(self, moment: Any) -> str:
+        local = moment.astimezone(self.zone)
+        return (
+            f'<time datetime="{local.isoformat()}">{local.day} {self.months[local.month]} '
+            f"{local.year}</time>"
+        )
+
+    def disposition(self, e: Entry, d: Disposition) -> str:
+        """What the facilitators decided about a suggestion or criticism, in words (never
+        by colour alone), with who decided and when."""
+        decision = esc(e.decision)
+        if e.decision_url:
+            decision = f'<a href="{esc(e.decision_url)}">{decision}</a>'
+        reason = f" — {esc(d.reason)}" if d.reason else ""
+        who = [self.date(d.decided_at)]
+        if d.decided_by is not None:
+            who.insert(0, esc(public_name(d.decided_by)))
+        return (
+            f'<p class="disposition disposition-{d.decision}">'
+            f'<span class="disposition-label">{self.text["decision"]}</span> '
+            f'<strong class="disposition-decision">{decision}</strong>{reason} '
+            f'<span class="disposition-by muted">({", ".join(who)})</span></p>'
         )
 
     def actions(self, e: Entry) -> str:
@@ -377,8 +473,8 @@ def thread_context(
     # time of reading 500 comments.
     comments = list(
         Comment.objects.filter(step=step)
-        .select_related("author")
-        .only(*COMMENT_FIELDS, "author__display_name")
+        .select_related("author", "disposition__decided_by")
+        .only(*COMMENT_FIELDS, "author__display_name", *DISPOSITION_FIELDS)
         .order_by("created_at", "pk")
     )
     # A facilitator who also moderates is named a facilitator: read last, it wins.
@@ -445,9 +541,15 @@ def thread_context(
                 actions.append("approve")
             if comment.status == Status.HIDDEN or (published_ and comment.open_flag_count):
                 actions.append("keep")
+        disposition = disposition_of(comment) if comment.is_votable else None
+        decision_url = ""
+        if disposition is not None and disposition.integrated_in_id in versions:
+            target = versions[disposition.integrated_in_id]
+            target.step = step
+            decision_url = target.get_absolute_url()
         return Entry(
             comment=comment,
-            author_name=public_name(comment.author),
+            author_name=author_name(comment),
             author_role=str(MethodRole.Role(team[comment.author_id]).label)
             if comment.author_id in team
             else "",
@@ -455,6 +557,9 @@ def thread_context(
             placeholder=placeholder,
             version_label=label,
             links=CommentLinks(link_parts, comment.pk),
+            disposition=disposition,
+            decision=decision_text(disposition, versions) if disposition else "",
+            decision_url=decision_url,
             my_vote=my_votes.get(comment.pk, ""),
             flagged_by_me=comment.pk in my_flags,
             can_reply=open_ and comment.depth < MAX_DEPTH,
@@ -550,5 +655,68 @@ def thread_context(
         waiting_for_moderators=waiting,
         total=sum(1 for c in comments if c.status == Status.PUBLISHED),
         grouped=len(published) > 1,
+        outcomes=outcomes(comments, versions, version, step),
+        syntheses=[
+            v
+            for v in sorted(versions.values(), key=lambda v: -v.number)
+            if v.synthesis_published_at is not None
+            and v.synthesis
+            and (v.pk == version.pk or v.pk == version.based_on_id)
+        ],
     )
     return {"feedback": feedback}
+
+
+def outcomes(
+    comments: list[Comment],
+    versions: dict[int, StepVersion],
+    version: StepVersion,
+    step: Step,
+) -> list[Outcomes]:
+    """The public record of the dispositions, per version that has any: the version on the
+    page first, then the older ones newest first, as the thread is ordered. Only published
+    comments are listed (a comment in the trash has no say in the record)."""
+    by_version: dict[int, Outcomes] = {}
+    parts = None
+    for comment in comments:
+        if not comment.is_votable or comment.status != Status.PUBLISHED:
+            continue
+        shown = versions.get(comment.version_id)
+        if shown is None or not shown.is_published:
+            continue
+        group = by_version.get(shown.pk)
+        if group is None:
+            group = by_version[shown.pk] = Outcomes(version=shown, items=[], undecided=0)
+        disposition = disposition_of(comment)
+        if disposition is None:
+            group.undecided += 1
+            continue
+        if parts is None:
+            parts = step.get_absolute_url() + "#"
+        target = versions.get(disposition.integrated_in_id or 0)
+        if target is not None:
+            target.step = step
+        group.items.append(
+            OutcomeItem(
+                anchor=parts + comment.anchor,
+                # An erased author's text is gone from the record too.
+                excerpt="" if comment.author_erased else excerpt(comment.body),
+                kind=comment.get_kind_display(),
+                decision=decision_text(disposition, versions),
+                decision_value=disposition.decision,
+                reason=disposition.reason,
+                url=target.get_absolute_url() if target is not None else "",
+            )
+        )
+    groups = [g for g in by_version.values() if g.items]
+    for group in groups:
+        tally = Counter(item.decision_value for item in group.items)
+        group.counts = [
+            (value, str(label), tally[value])
+            for value, label in Disposition.Decision.choices
+            if tally.get(value)
+        ]
+        order = {value: i for i, (value, _label) in enumerate(Disposition.Decision.choices)}
+        group.items.sort(key=lambda item: order[item.decision_value])
+    groups.sort(key=lambda g: (g.version.pk != version.pk, -g.version.number))
+    return groups

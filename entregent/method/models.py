@@ -395,7 +395,14 @@ class StepVersion(models.Model):
                 Q(pk=self.pk) | Q(pk=self.based_on_id),
                 synthesis_published_at__isnull=True,
             ).exclude(synthesis="").update(synthesis_published_at=now)
+            Disposition.objects.waiting_for(self).update(integrated_in=self)
         return validated
+
+    @property
+    def is_revision(self) -> bool:
+        """Written from an earlier version (after its synthesis, say): such a draft may be
+        validated directly, its feedback having been given on the version it revises."""
+        return self.based_on_id is not None
 
     def next_number(self) -> int:
         return (self.step.versions.aggregate(n=models.Max("number"))["n"] or 0) + 1
@@ -542,6 +549,12 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"comment-{self.pk}"
+
+    @property
+    def is_imported(self) -> bool:
+        """Imported from a Polis-format export: its author is an imported participant, not
+        a member (nor a former one)."""
+        return self.imported_author_id is not None
 
     def is_readable_by(self, user: Any, moderator: bool) -> bool:
         """Whether ``user`` may read this comment's text: published ones for every reader of
@@ -786,6 +799,24 @@ class ImportedParticipant(models.Model):
         return f"imported participant {self.external_id} (v{self.version_id})"
 
 
+class DispositionQuerySet(models.QuerySet["Disposition"]):
+    def of_step(self, step: Step) -> DispositionQuerySet:
+        return self.filter(comment__step=step)
+
+    def waiting_for(self, version: StepVersion) -> DispositionQuerySet:
+        """The "integrated in the next version" decisions that ``version``, validated, is
+        the next version of: on comments of older versions of its step, not yet tied to a
+        validated version. Older versions rather than only the one it is ``based_on``: when
+        a revision was published for feedback and then revised again, the suggestions the
+        first one took in first reach members with the version validated last."""
+        return self.filter(
+            decision=Disposition.Decision.INTEGRATED,
+            integrated_in__isnull=True,
+            comment__step_id=version.step_id,
+            comment__version__number__lt=version.number,
+        )
+
+
 class Disposition(models.Model):
     """What became of one suggestion or criticism after the synthesis: integrated in the next
     version, rejected with a reason, or deferred. Public on the step page, as the record of
@@ -818,6 +849,8 @@ class Disposition(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DispositionQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -830,6 +863,28 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} #{self.comment_id}"
+
+    @classmethod
+    @transaction.atomic
+    def record(cls, comment: Comment, decision: str, reason: str, by: User) -> Disposition:
+        """Set or change what became of ``comment``, who decided it and when. A decision
+        changed away from "integrated" no longer points to the version that integrated it;
+        one kept "integrated" keeps it (only its reason was reworded)."""
+        if not comment.is_votable:
+            raise ValidationError(
+                _("Dispositions are given to suggestions and criticisms only."), code="kind"
+            )
+        disposition = cls.objects.select_for_update().filter(comment=comment).first()
+        if disposition is None:
+            disposition = cls(comment=comment)
+        elif disposition.decision != decision:
+            disposition.integrated_in = None
+        disposition.decision = decision
+        disposition.reason = reason.strip()
+        disposition.decided_by = by
+        disposition.decided_at = timezone.now()
+        disposition.save()
+        return disposition
 
 
 class OpinionAnalysis(models.Model):

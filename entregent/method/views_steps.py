@@ -26,10 +26,17 @@ from django.views.decorators.http import require_http_methods
 
 from entregent.lib import weekly
 from entregent.lib.http import AuthenticatedHttpRequest
-from entregent.method import diffs, feedback, publication
+from entregent.method import diffs, feedback, publication, synthesis
 from entregent.method.access import get_method, get_step, get_version, require_facilitator
 from entregent.method.forms import PublishForm, ScheduleForm, VersionForm
-from entregent.method.models import Method, Step, StepVersion, TransitionError
+from entregent.method.models import (
+    Comment,
+    Disposition,
+    Method,
+    Step,
+    StepVersion,
+    TransitionError,
+)
 from entregent.method.templatetags.methods import moment
 from entregent.method.views import public_page_context
 
@@ -45,6 +52,18 @@ ACTIONS_BY_STATE: dict[str, tuple[str, ...]] = {
     State.SUPERSEDED: (),
 }
 ACTIONS = frozenset(a for actions in ACTIONS_BY_STATE.values() for a in actions)
+
+
+def actions_for(version: StepVersion) -> tuple[str, ...]:
+    """What a facilitator can do to ``version`` now. A draft that revises an earlier version
+    (written after its synthesis) may also be validated directly: its feedback was given on
+    the version it revises."""
+    actions = ACTIONS_BY_STATE[version.state]
+    if version.state == State.DRAFT and version.is_revision:
+        actions = (*actions, "validate")
+    return actions
+
+
 # The fields of a version its form writes (the checklist beside them).
 TEXT_FIELDS = (
     "title",
@@ -97,7 +116,7 @@ def _version_page(
         ),
         None,
     )
-    actions = ACTIONS_BY_STATE[version.state] if is_facilitator else ()
+    actions = actions_for(version) if is_facilitator else ()
     if is_facilitator:
         schedule_form = schedule_form or ScheduleForm(
             user=user, version=version, prefix="schedule"
@@ -218,7 +237,7 @@ def version_new(request: AuthenticatedHttpRequest, slug: str, number: int) -> Ht
             % {"number": pending.number},
         )
         return redirect("methods:version-edit", method.slug, step.number, pending.number)
-    latest = max(step.versions.all(), key=lambda v: v.number)
+    latest = _revised(request, step)
     template = StepVersion(
         **{name: getattr(latest, name) for name in TEXT_FIELDS}, based_on=latest
     )
@@ -241,11 +260,33 @@ def version_new(request: AuthenticatedHttpRequest, slug: str, number: int) -> Ht
                 _("Version %(number)d is drafted, from version %(based_on)d.")
                 % {"number": version.number, "based_on": latest.number},
             )
+            if request.GET.get("then") == "validate":
+                # Written from the synthesis workspace: validated directly, after its
+                # confirmation page.
+                return redirect(
+                    "methods:version-transition",
+                    method.slug,
+                    step.number,
+                    version.number,
+                    "validate",
+                )
             return redirect(version)
     elif request.method == "POST":
         messages.error(request, _("Please correct the errors below."))
     context = {"method": method, "step": step, "form": form, "based_on": latest, "mode": "new"}
     return render(request, "method/version_form.html", context)
+
+
+def _revised(request: HttpRequest, step: Step) -> StepVersion:
+    """The version a new one is written from: the one asked for (``?from=<k>``, from the
+    synthesis workspace), if published, else the step's latest."""
+    versions = list(step.versions.all())
+    asked = request.GET.get("from", "")
+    chosen = next(
+        (v for v in versions if asked.isdigit() and v.number == int(asked) and v.is_published),
+        None,
+    )
+    return chosen or max(versions, key=lambda v: v.number)
 
 
 # /methods/<slug>/steps/<n>/v<k>/edit/
@@ -324,16 +365,18 @@ def version_transition(
             "version": target,
             "heading": heading(step, target),
             "supersedes": validated if validated and validated.number < target.number else None,
-            "allowed": "validate" in ACTIONS_BY_STATE[target.state],
+            "allowed": "validate" in actions_for(target),
+            **_validation_context(step, target),
         }
         return render(request, "method/version_validate.html", context)
-    if action not in ACTIONS_BY_STATE[target.state]:
+    if action not in actions_for(target):
         messages.warning(request, _not_applicable(target, action))
         return redirect(target)
     if action == "schedule":
         return _schedule(request, method, step, target)
     if action == "publish":
         return _publish(request, method, step, target)
+    integrating = Disposition.objects.waiting_for(target).count() if action == "validate" else 0
     done = {
         "unschedule": target.unschedule,
         "close": target.close_feedback,
@@ -344,8 +387,49 @@ def version_transition(
         target.refresh_from_db(fields=["state"])
         messages.warning(request, _not_applicable(target, action))
     else:
-        messages.success(request, _DONE[action] % {"number": target.number})
+        text = _DONE[action] % {"number": target.number}
+        if integrating:
+            text += " " + ngettext(
+                "%(count)d suggestion or criticism marked “integrated” now points to it.",
+                "%(count)d suggestions and criticisms marked “integrated” now point to it.",
+                integrating,
+            ) % {"count": integrating}
+        messages.success(request, text)
     return redirect(target)
+
+
+def _validation_context(step: Step, target: StepVersion) -> dict[str, Any]:
+    """What validating ``target`` will do besides, for its confirmation page: the versions
+    it closes, the synthesis it publishes, the dispositions it fulfils and those still
+    undecided on the version whose feedback it answers."""
+    closes = [
+        v
+        for v in step.versions.all()
+        if v.number < target.number and v.state in (State.OPEN, State.SYNTHESIS)
+    ]
+    answered = next((v for v in step.versions.all() if v.pk == target.based_on_id), None)
+    if target.state in (State.OPEN, State.SYNTHESIS):
+        answered = target
+    publishes = [
+        v
+        for v in (target, answered)
+        if v is not None and v.synthesis and v.synthesis_published_at is None
+    ]
+    undecided = 0
+    if answered is not None:
+        undecided = Comment.objects.filter(
+            version=answered,
+            status=Comment.Status.PUBLISHED,
+            kind__in=Comment.VOTABLE_KINDS,
+            disposition__isnull=True,
+        ).count()
+    return {
+        "closes": closes,
+        "answered": answered,
+        "publishes": publishes,
+        "integrating": Disposition.objects.waiting_for(target).count(),
+        "undecided": undecided,
+    }
 
 
 _DONE = {
@@ -487,6 +571,9 @@ def version_diff(request: HttpRequest, slug: str, number: int, a: int, b: int) -
         "heading": title,
         "unchanged": not any(f.changed for f in fields),
     }
+    context["integrated"], context["set_aside"] = synthesis.diff_dispositions(
+        step, old.number, new.number
+    )
     if old.is_published and new.is_published:
         context.update(public_page_context(method, request.path, title, new.recommendation))
     return render(request, "method/diff.html", context)
