@@ -1,16 +1,25 @@
 """The demo's method, « Développer son réseau », caught while it is built in the open.
 
-Step 1 (mapping one's network) has a first version open for feedback since nine days: about
-thirty light members, Camille and Sam have written remarks, suggestions, criticisms and
-questions, in threads the facilitator answers, and voted on each other's proposals. Step 2
-(reviving dormant ties) is scheduled for a few days from now, so the scheduler publishes it
-while the demo is in use. The moderator has trashed one off-topic comment, after two flags.
+Step 1 (mapping one's network) has gone the whole way. Its version 1 was open for feedback
+for twelve days: about thirty light members, Camille and Sam wrote remarks, suggestions,
+criticisms and questions, in threads the facilitator answers, and voted on each other's
+proposals; the moderator trashed one off-topic comment, after two flags. It was validated as it
+stood, so that members could apply it. Weeks later the facilitator wrote its synthesis, decided
+what became of each suggestion and criticism (integrated, rejected with a reason, or deferred),
+and validated version 2, revised from it: version 1 is superseded, its synthesis public, and
+the integrated proposals point to version 2. A few members have commented on version 2 since.
+
+Step 2 (reviving dormant ties) is open for feedback since a week, with enough members voting
+on enough proposals for the opinion groups to show in the synthesis workspace. Step 3 (giving
+before asking) is scheduled for a few days from now, so the scheduler publishes it while the
+demo is in use.
 
 The members fall into three opinion groups (methodical members who like structure and
 figures, relational ones wary of "scoring" people, pragmatic ones short of time); each
 proposal carries the stance of each group and votes are drawn from it with a seeded random
 generator, so that the votes have the structure an opinion analysis should find, and the same
-seed gives the same votes.
+seed gives the same votes. The analyses are computed at the end (``analysis.refresh``), as the
+worker would, so that the workspace shows them at once.
 
 The light members have no network: they exist to discuss. Everything is written in bulk (a
 few dozen queries); running it again replaces the method and keeps the accounts.
@@ -28,14 +37,17 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from entregent.accounts.models import User
 from entregent.demo.loader import DEFAULT_SEED, MEMBERS, PASSWORD, DemoMember, ensure_user
 from entregent.goals.models import Outcome
+from entregent.method import analysis
 from entregent.method.models import (
     Comment,
     CommentRevision,
+    Disposition,
     Flag,
     Method,
     MethodRole,
@@ -53,12 +65,23 @@ MODERATOR = "moderation@demo.entregent.org"
 CAMILLE = "camille@demo.entregent.org"
 SAM = "sam@demo.entregent.org"
 ZONE = zoneinfo.ZoneInfo("Europe/Paris")
-# Step 1 opened this many days ago; step 2 is published this many days from now.
-OPENED_DAYS_AGO = 9
+# The method's story, in days before today (in Paris): created; step 1's version 1 published,
+# its feedback closed, then validated as it stood; its synthesis written and version 2 drafted,
+# then validated; step 2 published. Step 3 is published this many days from now.
+CREATED_DAYS_AGO = 60
+STEP_1_OPENED_DAYS_AGO = 45
+STEP_1_CLOSED_DAYS_AGO = 33
+STEP_1_VALIDATED_DAYS_AGO = 31
+SYNTHESIS_DAYS_AGO = 13
+STEP_1_V2_VALIDATED_DAYS_AGO = 10
+STEP_2_OPENED_DAYS_AGO = 7
 SCHEDULED_IN_DAYS = 4
-# Each voter votes on at least this many proposals (and at most ``MAX_VOTES``).
+# On step 1, each voter votes on at least this many proposals (and at most ``MAX_VOTES``).
 MIN_VOTES = 7
 MAX_VOTES = 20
+# On step 2, where the opinion groups are to show, members vote on most of the proposals.
+REVIVING_MIN_VOTES = 10
+REVIVING_MAX_VOTES = 16
 
 # Opinion groups.
 METHODICAL, RELATIONAL, PRAGMATIC = 0, 1, 2
@@ -712,6 +735,465 @@ DISCUSSION = (
 )
 
 
+# What the synthesis of step 1's version 1 made of each proposal, by the proposal's first
+# words: every suggestion and criticism of that discussion has one (the trashed comment aside).
+
+INTEGRATED = Disposition.Decision.INTEGRATED
+REJECTED = Disposition.Decision.REJECTED
+DEFERRED = Disposition.Decision.DEFERRED
+
+DISPOSITIONS: dict[str, tuple[str, str]] = {
+    "Fournir un modèle de tableau": (
+        INTEGRATED,
+        "La version 2 explique comment exporter son réseau en tableur, le compléter hors "
+        "ligne et le réimporter.",
+    ),
+    "Noter la force du lien de 1 à 5": (
+        INTEGRATED,
+        "La note de 1 à 5 devient un mot : proche, régulier, connaissance ou perdu de vue.",
+    ),
+    "Deux heures, c'est optimiste": (
+        INTEGRATED,
+        "La version 2 précise qu'on complète 50 à 150 personnes qui comptent, pas tout son "
+        "carnet.",
+    ),
+    "Commencer par les 30 dernières personnes": (
+        REJECTED,
+        "Partir des échanges récents ferait manquer les liens dormants, qui sont justement "
+        "hors de ces trente-là (voir la réponse d'Élodie).",
+    ),
+    "Ajouter un exemple de message": (
+        DEFERRED,
+        "Reporté à l'étape 2, consacrée à la reprise de contact.",
+    ),
+    "Je ne suis pas d'accord : un message type": (
+        DEFERRED,
+        "À trancher avec l'étape 2, qui porte sur les messages.",
+    ),
+    "Ajouter une colonne « ce que je pourrais lui apporter »": (
+        INTEGRATED,
+        "Chaque personne de la carte reçoit une ligne « ce que je pourrais lui apporter ».",
+    ),
+    "The step assumes your network lives on LinkedIn": (
+        INTEGRATED,
+        "La version 2 cite le téléphone, les associations, le voisinage et l'école des enfants "
+        "parmi les sources.",
+    ),
+    "Noter aussi l'organisation et la ville": (
+        REJECTED,
+        "La fiche de chaque contact a déjà son organisation et sa ville : l'étape ne les "
+        "redemande pas, pour rester légère.",
+    ),
+    "L'attente de 60 % me paraît haute": (
+        INTEGRATED,
+        "L'attente reste à 60 %, mais la version 2 suit aussi combien de personnes terminent "
+        "leur carte.",
+    ),
+    "Découper l'étape en deux": (
+        REJECTED,
+        "Écrire les trois premiers messages dans la semaine de la carte est ce qui donne envie "
+        "de continuer ; la version 2 allège plutôt la carte.",
+    ),
+    "Je pense l'inverse": (
+        INTEGRATED,
+        "La version 2 garde les trois messages dans la même semaine que la carte.",
+    ),
+    "Add a field for the last time": (
+        DEFERRED,
+        "Une bonne idée pour l'étape sur l'entraide, « Donner avant de demander », en "
+        "préparation.",
+    ),
+    "Beaucoup de théorie dans le raisonnement": (
+        INTEGRATED,
+        "Le raisonnement est raccourci de moitié : la recommandation suffit pour se lancer.",
+    ),
+    "Proposer un rythme de contact par défaut": (
+        REJECTED,
+        "entregent propose déjà un rythme pour chaque personne ; l'imposer dès la carte "
+        "alourdirait l'étape.",
+    ),
+    "Un rythme imposé transforme les relations": (
+        DEFERRED,
+        "À reprendre quand une étape portera sur l'entretien des liens dans la durée.",
+    ),
+    "Six checklist items is a lot": (
+        INTEGRATED,
+        "La liste passe à cinq actions, plus courtes.",
+    ),
+    "Rappeler dans l'étape que la carte est strictement privée": (
+        INTEGRATED,
+        "La version 2 l'écrit en tête de la recommandation.",
+    ),
+    "L'étape ne dit rien des gens avec qui ça s'est mal terminé": (
+        INTEGRATED,
+        "Un paragraphe dit quoi faire des relations qui se sont mal terminées.",
+    ),
+    "Show the number of dormant ties": (
+        DEFERRED,
+        "Une évolution du site plutôt que de la méthode : transmise à l'équipe d'entregent.",
+    ),
+    "Demander aussi aux membres combien de temps": (
+        DEFERRED,
+        "Les bilans de l'étape demanderont le temps passé, quand ils seront ouverts.",
+    ),
+    "Commencer par ses anciens collègues": (
+        INTEGRATED,
+        "La version 2 propose de commencer par les anciens collègues.",
+    ),
+    "The expectation only counts reactivations": (
+        REJECTED,
+        "L'attente mesure ce que l'étape doit produire ; ce qu'on apprend sur son réseau "
+        "compte, mais ne se mesure pas. La version 2 suit aussi les cartes terminées.",
+    ),
+    "Le chiffre de dix liens dormants est arbitraire": (
+        INTEGRATED,
+        "« Dix liens dormants » devient « une poignée, cinq à dix ».",
+    ),
+    "Rendre l'étape faisable sur téléphone": (
+        DEFERRED,
+        "Une évolution du site plutôt que de la méthode : transmise à l'équipe d'entregent.",
+    ),
+}
+
+SYNTHESIS = """\
+Merci à toutes celles et ceux qui ont commenté et voté pendant ces douze jours : la discussion
+a été riche, et elle a changé l'étape.
+
+**Ce qui fait consensus.** Rappeler que la carte est strictement privée, noter comment on
+s'est rencontrés (la partie de l'exercice la plus appréciée), et commencer par ses anciens
+collègues. Une demande revient aussi chez presque tout le monde : dire combien de personnes
+compléter, car personne ne compte remplir 600 fiches.
+
+**Ce qui divise.** La note de 1 à 5 sur la force du lien : les membres qui aiment les chiffres
+y tiennent, d'autres se sentent mal à l'aise de « noter » des personnes. La version 2 la
+remplace par un mot (proche, régulier, connaissance, perdu de vue), qui dit la même chose sans
+chiffre. Le découpage de l'étape en deux a aussi partagé : je le rejette, car écrire les trois
+premiers messages dans la semaine est ce qui donne envie de continuer.
+
+**Ce qui change dans la version 2.**
+
+- 50 à 150 personnes qui comptent, pas tout son carnet ;
+- d'autres sources que LinkedIn : téléphone, associations, voisinage ;
+- une ligne « ce que je pourrais lui apporter » pour chaque personne ;
+- une poignée de liens dormants (cinq à dix) plutôt que dix tout rond ;
+- ce qu'on fait des relations qui se sont mal terminées ;
+- un raisonnement deux fois plus court.
+
+**Ce qui attend.** Les modèles de messages relèvent de l'étape 2, qui porte sur la reprise de
+contact. Les idées d'outils (compteur de liens dormants, saisie sur téléphone) sont transmises
+à l'équipe du site.
+"""
+
+MAPPING_V2 = StepText(
+    title="Cartographier les personnes qui comptent",
+    reasoning="""\
+On sous-estime presque toujours l'étendue de son réseau : en déroulant ses anciens postes, ses
+études, ses associations, on retrouve des dizaines de personnes oubliées. Or les occasions
+nouvelles viennent plus souvent de ces connaissances lointaines que des proches (la « force
+des liens faibles » de Mark Granovetter), et les **liens dormants**, des personnes qui ont
+compté puis qu'on a perdues de vue, apportent des informations plus neuves que nos contacts
+actuels.
+
+On ne réactive pas ce qu'on a oublié : d'où cette première étape, **faire l'inventaire avant
+d'agir**. Une carte pour soi, pas un fichier de prospection.
+
+### Pourquoi noter comment on s'est rencontrés
+
+C'est l'information la plus vite oubliée et la plus utile pour reprendre contact : « on s'est
+connus au salon de Nantes en 2019 » ouvre une porte qu'un « bonjour, ça fait longtemps »
+laisse fermée.
+
+### Et les relations qui se sont mal terminées
+
+Notez-les aussi, sans leur donner de nature de lien, et ne les comptez pas parmi les liens
+dormants. Une carte honnête a ses zones fermées ; personne ne vous demande d'y retourner.
+""",
+    recommendation="""\
+**Votre carte est strictement privée** : personne d'autre que vous ne la voit, ni l'animation
+ni les autres membres.
+
+Comptez **deux séances d'une heure** dans la semaine, pour **50 à 150 personnes qui
+comptent** : inutile de compléter tout votre carnet.
+
+1. Rassemblez vos contacts : l'export LinkedIn, mais aussi le carnet de votre téléphone, vos
+   associations, votre voisinage, l'école des enfants. Commencez par vos anciens collègues :
+   c'est le groupe le plus facile à reconstituer, et souvent celui qui a le plus bougé.
+2. Pour chaque personne qui compte, notez ce qu'elle fait aujourd'hui, comment vous vous êtes
+   rencontrés, la nature du lien en un mot (proche, régulier, connaissance, perdu de vue) et
+   ce que vous pourriez lui apporter.
+3. Repérez **une poignée de liens dormants**, cinq à dix, et écrivez à trois d'entre eux dans
+   la semaine, simplement pour prendre des nouvelles, sans rien demander.
+
+Vous préférez un tableur ? Exportez votre réseau, complétez-le hors ligne, puis réimportez-le.
+""",
+    checklist=(
+        "Rassembler ses contacts : LinkedIn, téléphone, associations, voisinage",
+        "Commencer par ses anciens collègues, puis élargir à 50 à 150 personnes qui comptent",
+        "Noter pour chacune ce qu'elle fait, comment vous vous êtes rencontrés et la nature du "
+        "lien en un mot",
+        "Noter ce que vous pourriez apporter à chacune",
+        "Repérer cinq à dix liens dormants et écrire à trois d'entre eux, sans rien demander",
+    ),
+    expected_kind=Outcome.Kind.REACTIVATION,
+    expected_count=2,
+    expected_share=60,
+    expected_window_days=30,
+    expectation_text=(
+        "Au moins deux liens dormants réactivés (un véritable échange, pas un simple « j'aime ») "
+        "pour 60 % des personnes qui appliquent l'étape, dans les 30 jours. On regardera aussi "
+        "combien terminent leur carte : si beaucoup s'arrêtent en route, c'est l'étape qu'il "
+        "faut alléger, pas l'attente qu'il faut baisser."
+    ),
+)
+
+# Said on version 2 of step 1, once validated: the comments that will feed its version 3.
+ON_VERSION_2 = (
+    said(
+        "nadia",
+        REMARK,
+        "Merci d'avoir remplacé la note par des mots. « Perdu de vue » dit exactement ce que je "
+        "voulais dire.",
+    ),
+    said(
+        "julien",
+        REMARK,
+        "50 à 150 personnes, c'est bien plus réaliste. Fait en deux soirées cette fois, import "
+        "compris.",
+        said(
+            "thomas",
+            REMARK,
+            "Pareil. Je regrette un peu la note chiffrée, mais je garde mes chiffres dans mon "
+            "tableur, et les quatre mots suffisent pour repérer les dormants.",
+        ),
+    ),
+)
+
+GIVING = StepText(
+    title="Donner avant de demander",
+    reasoning="""\
+Un lien réactivé reste fragile. Ce qui le consolide, c'est d'apporter quelque chose à l'autre
+avant d'avoir besoin de lui : une information, une mise en relation, une recommandation. Les
+personnes qui donnent sans compter ne sont pas les plus naïves de leur réseau : ce sont souvent
+celles vers qui les occasions reviennent.
+""",
+    recommendation="""\
+Pendant deux semaines, faites **un geste par jour ouvré** pour une personne de votre carte :
+transmettre un article qui la concerne, la présenter à quelqu'un qu'elle gagnerait à connaître,
+recommander son travail, répondre à une question qu'elle a posée en public. Notez chaque geste
+dans entregent.
+""",
+    checklist=(
+        "Relire la ligne « ce que je pourrais lui apporter » de votre carte",
+        "Faire un geste par jour ouvré pendant deux semaines",
+        "Présenter au moins deux personnes l'une à l'autre",
+        "Noter chaque geste et ce qui en revient",
+    ),
+    expected_kind=Outcome.Kind.NEW_CONTACT,
+    expected_count=1,
+    expected_share=50,
+    expected_window_days=45,
+    expectation_text=(
+        "Au moins une nouvelle relation (présentée par quelqu'un de votre carte) pour la moitié "
+        "des personnes qui appliquent l'étape, dans les 45 jours."
+    ),
+)
+
+
+# The discussion of step 2, open for feedback: enough members vote on enough proposals for
+# the opinion groups to show (methodical members want trackers and templates, relational ones
+# fear quotas and scripts, pragmatic ones want it short and flexible).
+
+REVIVING_DISCUSSION = (
+    said(
+        "camille",
+        SUGGESTION,
+        "Garder le souvenir précis en tête du message, avant toute nouvelle de soi : c'est ce "
+        "qui fait répondre.",
+        stance=(1, 1, 1),
+    ),
+    said(
+        "lucy",
+        SUGGESTION,
+        "Offer three sample messages (a former colleague, a former client, a classmate) to "
+        "adapt. The blank page stops people more than the awkwardness does.",
+        said(
+            "ines",
+            REMARK,
+            "Des exemples, oui, mais alors très différents les uns des autres, sinon tout le "
+            "monde enverra le même.",
+        ),
+        stance=(1, -1, 1),
+    ),
+    said(
+        "nadia",
+        CRITICISM,
+        "Trois messages par semaine pendant quatre semaines, c'est un quota. On finit par "
+        "écrire pour cocher la case, et ça se sent à la lecture.",
+        said(
+            "fatou",
+            REMARK,
+            "Le chiffre est là pour donner un rythme, pas un objectif à atteindre. Je peux "
+            "l'écrire plus clairement : trois au plus, plutôt que trois au moins ?",
+            said(
+                "nadia",
+                REMARK,
+                "« Trois au plus », oui, ça change tout. On choisit ceux à qui on a vraiment "
+                "envie d'écrire.",
+            ),
+        ),
+        stance=(-1, 1, 0),
+    ),
+    said(
+        "thomas",
+        SUGGESTION,
+        "Tenir un petit tableau de suivi : date du message, réponse ou non, suite donnée. Au "
+        "bout d'un mois, on voit ce qui marche et ce qui ne marche pas.",
+        stance=(1, -1, 0),
+    ),
+    said(
+        "karim",
+        CRITICISM,
+        "Quatre semaines, c'est long pour tenir un rythme. Deux semaines bien remplies me "
+        "paraissent plus réalistes, quitte à recommencer plus tard.",
+        stance=(-1, 0, 1),
+    ),
+    said(
+        "claire",
+        SUGGESTION,
+        "Dire explicitement qu'on peut écrire sans raison particulière : « j'ai pensé à toi en "
+        "passant devant notre ancien bureau » suffit largement.",
+        stance=(0, 1, 1),
+    ),
+    said(
+        "julien",
+        CRITICISM,
+        "Proposer un café à chaque réponse, c'est irréaliste en région : tout le monde n'habite "
+        "pas à dix minutes. Un appel en vidéo doit compter autant qu'un café.",
+        said(
+            "fatou",
+            REMARK,
+            "D'accord, c'est déjà le cas dans l'attente (« café, déjeuner ou appel en vidéo »), "
+            "mais la recommandation ne le dit pas. Je corrigerai.",
+        ),
+        stance=(1, 1, 1),
+    ),
+    said(
+        "aicha",
+        SUGGESTION,
+        "Commencer par donner : partager un article, féliciter pour un nouveau poste. La "
+        "demande viendra plus tard, ou jamais, et ce n'est pas grave.",
+        stance=(0, 1, -1),
+    ),
+    said(
+        "olivier",
+        CRITICISM,
+        "Une rencontre pour la moitié des gens en un mois, c'est ambitieux : beaucoup de "
+        "réponses arrivent au bout de trois ou quatre semaines.",
+        stance=(-1, 0, 1),
+    ),
+    said(
+        "elodie",
+        SUGGESTION,
+        "Noter dans entregent la réponse reçue et la date à laquelle relancer, pour ne pas "
+        "laisser retomber le lien une deuxième fois.",
+        said(
+            "ines",
+            CRITICISM,
+            "Relancer quelqu'un qui n'a pas répondu, c'est insistant. Un message sans réponse "
+            "doit pouvoir rester sans suite.",
+            stance=(-1, 1, 0),
+        ),
+        stance=(1, -1, 1),
+    ),
+    said(
+        "hugo",
+        SUGGESTION,
+        "Accepter les messages vocaux : c'est plus chaleureux qu'un texte, et on les enregistre "
+        "en deux minutes dans les transports.",
+        stance=(-1, 1, 1),
+    ),
+    said(
+        "marion",
+        SUGGESTION,
+        "Préparer le lundi la liste des trois personnes de la semaine, avec pour chacune le "
+        "souvenir commun à évoquer. Le reste de la semaine, on n'a plus qu'à écrire.",
+        stance=(1, 0, -1),
+    ),
+    said(
+        "sophie",
+        CRITICISM,
+        "Le mot « réactiver » fait penser à un compte client. On renoue avec des personnes, on "
+        "ne les réactive pas.",
+        stance=(-1, 1, -1),
+    ),
+    said(
+        "romain",
+        SUGGESTION,
+        "Bloquer un créneau de trente minutes le vendredi pour écrire les trois messages d'un "
+        "coup. Étalé sur la semaine, ça ne se fait jamais.",
+        stance=(0, -1, 1),
+    ),
+    said(
+        "franck",
+        SUGGESTION,
+        "Pour gagner du temps, envoyer le même message à tout le monde et ne personnaliser que "
+        "le prénom.",
+        said(
+            "claire",
+            REMARK,
+            "Ce serait exactement le message qu'on ne lit pas. Le souvenir commun, c'est tout "
+            "l'intérêt.",
+        ),
+        stance=(-1, -1, 0),
+    ),
+    said(
+        "priya",
+        CRITICISM,
+        "The step assumes every dormant tie is worth reviving. Some people drifted apart for "
+        "good reasons; it should say it is fine to leave them be.",
+        stance=(0, 1, 0),
+    ),
+    said(
+        "sam",
+        SUGGESTION,
+        "Suggest reconnecting in a group too: a reunion of a former team revives ten ties in "
+        "one evening, and nobody feels singled out.",
+        stance=(-1, 1, 1),
+    ),
+    said(
+        "baptiste",
+        QUESTION,
+        "Faut-il noter aussi les personnes qui n'ont pas répondu ? J'aimerais savoir, au bout "
+        "du mois, quelle part de mes messages a reçu une réponse.",
+        said(
+            "fatou",
+            REMARK,
+            "Oui : notez le message envoyé comme un échange, même sans réponse. entregent "
+            "distingue ensuite ceux qui ont répondu, et vous aurez votre taux.",
+        ),
+    ),
+    said(
+        "mathilde",
+        REMARK,
+        "J'ai écrit à deux anciennes camarades de master avec un souvenir de soutenance. Les "
+        "deux ont répondu dans la journée, et l'une m'a proposé un déjeuner.",
+        said("lea", REMARK, "Ça donne envie ! Je m'y mets ce soir."),
+    ),
+    said(
+        "tom",
+        QUESTION,
+        "Does a comment on someone's LinkedIn post count as reaching out, or does it have to "
+        "be a private message?",
+        said(
+            "fatou",
+            REMARK,
+            "A private message, a call or a meeting: a public comment is a nice nudge, but it "
+            "is not yet an exchange between the two of you.",
+        ),
+    ),
+)
+
+
 # Writing it ------------------------------------------------------------------------------------
 
 
@@ -727,6 +1209,10 @@ class MethodSummary:
     voters: int
     light_members: int
     subscribers: int
+    # Step 1's version 1: what its synthesis decided of its proposals.
+    dispositions: int
+    # Step 2, open for feedback: how many members voted on it.
+    open_voters: int
 
 
 def load_method_demo(*, seed: str = DEFAULT_SEED, now: dt.datetime | None = None) -> MethodSummary:
@@ -735,9 +1221,17 @@ def load_method_demo(*, seed: str = DEFAULT_SEED, now: dt.datetime | None = None
     rng = random.Random(f"{seed}:method")
     with transaction.atomic():
         users = ensure_members()
-        # Its steps, versions, comments, votes, flags, roles and log go with it.
+        # Its steps, versions, comments, votes, flags, roles, log and analyses go with it.
         Method.objects.filter(slug=SLUG).delete()
-        return write_method(users, rng, now)
+        summary = write_method(users, rng, now)
+        refresh_analyses(
+            list(
+                StepVersion.objects.filter(step__method__slug=SLUG, comments__votes__isnull=False)
+                .values_list("pk", flat=True)
+                .distinct()
+            )
+        )
+        return summary
 
 
 def ensure_members() -> dict[str, User]:
@@ -807,7 +1301,7 @@ def write_method(users: dict[str, User], rng: random.Random, now: dt.datetime) -
         language="fr",
         visibility=Method.Visibility.PUBLIC,
         created_by=facilitator,
-        created_at=_local(now, 41, 10),
+        created_at=_local(now, CREATED_DAYS_AGO, 10),
     )
     MethodRole.objects.bulk_create(
         [
@@ -815,56 +1309,129 @@ def write_method(users: dict[str, User], rng: random.Random, now: dt.datetime) -
                 method=method,
                 user=facilitator,
                 role=MethodRole.Role.FACILITATOR,
-                created_at=_local(now, 41, 10),
+                created_at=_local(now, CREATED_DAYS_AGO, 10),
             ),
             MethodRole(
                 method=method,
                 user=moderator,
                 role=MethodRole.Role.MODERATOR,
-                created_at=_local(now, 30, 14, 30),
+                created_at=_local(now, CREATED_DAYS_AGO - 10, 14, 30),
             ),
         ]
     )
     Subscription.objects.bulk_create(
         [
             Subscription(
-                method=method, user=users[handle], created_at=_local(now, 38 - 2 * n, 12 + n % 8)
+                method=method,
+                user=users[handle],
+                created_at=_local(now, CREATED_DAYS_AGO - 2 - 2 * n, 12 + n % 8),
             )
             for n, handle in enumerate(SUBSCRIBERS)
         ]
     )
-    opened = _local(now, OPENED_DAYS_AGO, 9)
-    mapping = Step.objects.create(method=method, number=1, created_at=_local(now, 16, 9))
-    version = write_version(
+
+    # Step 1: version 1 discussed, then validated as it stood (members start applying it);
+    # its synthesis weeks later leads to version 2, validated directly, which supersedes it.
+    mapping = Step.objects.create(
+        method=method, number=1, created_at=_local(now, STEP_1_OPENED_DAYS_AGO + 7, 9)
+    )
+    opened = _local(now, STEP_1_OPENED_DAYS_AGO, 9)
+    closed = _local(now, STEP_1_CLOSED_DAYS_AGO, 18)
+    first = write_version(
         mapping,
         MAPPING,
         facilitator,
-        state=StepVersion.State.OPEN,
-        created_at=_local(now, 16, 9, 30),
+        number=1,
+        state=StepVersion.State.VALIDATED,
+        created_at=_local(now, STEP_1_OPENED_DAYS_AGO + 7, 9, 30),
         publish_at=opened,
         published_at=opened,
+        closed_at=closed,
+        validated_at=_local(now, STEP_1_VALIDATED_DAYS_AGO, 10),
     )
-    reviving = Step.objects.create(method=method, number=2, created_at=_local(now, 3, 18))
-    write_version(
+    discussed = write_discussion(
+        method, first, DISCUSSION, users, rng, opened, closed, (MIN_VOTES, MAX_VOTES)
+    )
+    second_validated = _local(now, STEP_1_V2_VALIDATED_DAYS_AGO, 11)
+    second = write_version(
+        mapping,
+        MAPPING_V2,
+        facilitator,
+        number=2,
+        based_on=first,
+        state=StepVersion.State.VALIDATED,
+        created_at=_local(now, SYNTHESIS_DAYS_AGO - 1, 15),
+        published_at=second_validated,
+        closed_at=second_validated,
+        validated_at=second_validated,
+    )
+    # What validating version 2 did to version 1 (StepVersion.validate()): superseded, and
+    # its synthesis public from then on.
+    StepVersion.objects.filter(pk=first.pk).update(
+        state=StepVersion.State.SUPERSEDED,
+        superseded_at=second_validated,
+        synthesis=typeset(SYNTHESIS),
+        synthesis_published_at=second_validated,
+        updated_at=second_validated,
+    )
+    dispositions = write_dispositions(
+        discussed, facilitator, second, _local(now, SYNTHESIS_DAYS_AGO, 9)
+    )
+    after = write_discussion(method, second, ON_VERSION_2, users, rng, second_validated, now)
+
+    # Step 2: open for feedback for a week, enough votes for opinion groups.
+    reviving = Step.objects.create(
+        method=method, number=2, created_at=_local(now, STEP_2_OPENED_DAYS_AGO + 2, 18)
+    )
+    reviving_opened = _local(now, STEP_2_OPENED_DAYS_AGO, 9)
+    open_version = write_version(
         reviving,
         REVIVING,
         facilitator,
+        number=1,
+        state=StepVersion.State.OPEN,
+        created_at=_local(now, STEP_2_OPENED_DAYS_AGO + 2, 18, 20),
+        publish_at=reviving_opened,
+        published_at=reviving_opened,
+    )
+    reviving_discussed = write_discussion(
+        method,
+        open_version,
+        REVIVING_DISCUSSION,
+        users,
+        rng,
+        reviving_opened,
+        now,
+        (REVIVING_MIN_VOTES, REVIVING_MAX_VOTES),
+    )
+
+    # Step 3: scheduled, so that the scheduler publishes it while the demo is in use.
+    giving = Step.objects.create(method=method, number=3, created_at=_local(now, 2, 18))
+    write_version(
+        giving,
+        GIVING,
+        facilitator,
+        number=1,
         state=StepVersion.State.SCHEDULED,
-        created_at=_local(now, 3, 18, 20),
+        created_at=_local(now, 2, 18, 20),
         publish_at=_local(now, -SCHEDULED_IN_DAYS, 9),
     )
-    comments, votes = write_discussion(method, version, users, rng, now)
+
+    comments = [c for _e, c in discussed.planned + after.planned + reviving_discussed.planned]
+    votes = discussed.votes + reviving_discussed.votes
     return MethodSummary(
         slug=SLUG,
         title=TITLE,
         path=method.get_absolute_url(),
-        steps=2,
+        steps=3,
         comments=len(comments),
         trashed=sum(c.status == Comment.Status.TRASHED for c in comments),
         votes=len(votes),
         voters=len({vote.voter_id for vote in votes}),
         light_members=len(LIGHT_MEMBERS),
         subscribers=len(SUBSCRIBERS),
+        dispositions=len(dispositions),
+        open_voters=len({vote.voter_id for vote in reviving_discussed.votes}),
     )
 
 
@@ -873,14 +1440,19 @@ def write_version(
     text: StepText,
     author: User,
     *,
+    number: int,
     state: str,
     created_at: dt.datetime,
-    publish_at: dt.datetime,
+    publish_at: dt.datetime | None = None,
     published_at: dt.datetime | None = None,
+    based_on: StepVersion | None = None,
+    closed_at: dt.datetime | None = None,
+    validated_at: dt.datetime | None = None,
 ) -> StepVersion:
     version = StepVersion.objects.create(
         step=step,
-        number=1,
+        number=number,
+        based_on=based_on,
         title=text.title,
         reasoning=typeset(text.reasoning),
         recommendation=typeset(text.recommendation),
@@ -893,27 +1465,79 @@ def write_version(
         state=state,
         publish_at=publish_at,
         published_at=published_at,
+        closed_at=closed_at,
+        validated_at=validated_at,
         created_by=author,
         created_at=created_at,
     )
-    # auto_now stamped the load: last edited when it was published (or written).
-    StepVersion.objects.filter(pk=version.pk).update(updated_at=published_at or created_at)
+    # auto_now stamped the load: last changed at its latest state change (or when written).
+    last = max(d for d in (created_at, published_at, closed_at, validated_at) if d is not None)
+    StepVersion.objects.filter(pk=version.pk).update(updated_at=last)
     return version
+
+
+def write_dispositions(
+    discussed: Discussed, facilitator: User, integrated_in: StepVersion, at: dt.datetime
+) -> list[Disposition]:
+    """What the synthesis made of each proposal (``DISPOSITIONS``), decided over a morning;
+    the integrated ones point to the version that integrates them."""
+    dispositions = []
+    proposals = [
+        (entry, comment)
+        for entry, comment in discussed.planned
+        if comment.is_votable and comment.status == Comment.Status.PUBLISHED
+    ]
+    for n, (entry, comment) in enumerate(proposals):
+        decision, reason = next(d for key, d in DISPOSITIONS.items() if entry.body.startswith(key))
+        dispositions.append(
+            Disposition(
+                comment=comment,
+                decision=decision,
+                reason=typeset(reason),
+                integrated_in=integrated_in if decision == INTEGRATED else None,
+                decided_by=facilitator,
+                decided_at=at + dt.timedelta(minutes=7 * n),
+            )
+        )
+    Disposition.objects.bulk_create(dispositions)
+    # auto_now stamped the load: last changed when decided.
+    Disposition.objects.filter(pk__in=[d.pk for d in dispositions]).update(
+        updated_at=F("decided_at")
+    )
+    return dispositions
+
+
+def refresh_analyses(version_ids: list[int]) -> None:
+    """The opinion analyses the synthesis workspace reads, computed now rather than left to
+    the worker: the demo is looked at as soon as it is loaded."""
+    for version_id in version_ids:
+        analysis.refresh(version_id)
+
+
+@dataclass
+class Discussed:
+    """A version's discussion as written: each comment with what it was planned from, and the
+    votes on its proposals."""
+
+    planned: list[tuple[Said, Comment]]
+    votes: list[Vote]
 
 
 def write_discussion(
     method: Method,
     version: StepVersion,
+    discussion: tuple[Said, ...],
     users: dict[str, User],
     rng: random.Random,
-    now: dt.datetime,
-) -> tuple[list[Comment], list[Vote]]:
-    """The comments on ``version`` (threads written in bulk, one depth at a time), the votes
-    on its proposals with the counts kept on each comment, and the moderation of the
-    off-topic one."""
-    opened = version.published_at
-    assert opened is not None
-    clock = WakingClock(opened, now)
+    start: dt.datetime,
+    end: dt.datetime,
+    votes_per_voter: tuple[int, int] | None = None,
+) -> Discussed:
+    """The comments on ``version`` between ``start`` and ``end`` (threads written in bulk,
+    one depth at a time), the votes on its proposals (``votes_per_voter``: how many each
+    voter casts, at least and at most) with the counts kept on each comment, and the
+    moderation of an off-topic comment."""
+    clock = WakingClock(start, end)
     planned: list[tuple[Said, Comment]] = []
     # Each comment's moment in the clock's waking hours.
     offsets: dict[int, dt.timedelta] = {}
@@ -940,8 +1564,8 @@ def write_discussion(
             plan(reply, comment, offset + delay)
 
     # The first comments come in the first days; the pace slows down after.
-    for n, thread in enumerate(DISCUSSION):
-        share = ((n + rng.uniform(0.2, 0.8)) / len(DISCUSSION)) ** 1.4
+    for n, thread in enumerate(discussion):
+        share = ((n + rng.uniform(0.2, 0.8)) / len(discussion)) ** 1.4
         plan(thread, None, dt.timedelta(minutes=40) + (clock.length * 0.97) * share)
 
     # Edited by their authors: the text before the edit is the comment's history.
@@ -958,18 +1582,20 @@ def write_discussion(
                     replaced_at=comment.edited_at,
                 )
             )
-    votes = plan_votes(planned, users, rng, clock, offsets)
+    votes = (
+        plan_votes(planned, users, rng, clock, offsets, votes_per_voter) if votes_per_voter else []
+    )
     tally: Counter[tuple[int, str]] = Counter((id(v.comment), v.choice) for v in votes)
     for _entry, comment in planned:
         for choice, field in Vote.COUNT_FIELDS.items():
             setattr(comment, field, tally[id(comment), choice])
 
-    off_topic = next(comment for entry, comment in planned if entry.off_topic)
-    trashed_offset = offsets[id(off_topic)] + dt.timedelta(hours=2, minutes=10)
-    trashed_at = clock.at(trashed_offset)
-    off_topic.status = Comment.Status.TRASHED
-    off_topic.trash_reason = Comment.TrashReason.OFF_TOPIC
-    off_topic.trash_note = typeset(OFF_TOPIC_NOTE)
+    off_topic = next((comment for entry, comment in planned if entry.off_topic), None)
+    if off_topic is not None:
+        trashed_at = clock.at(offsets[id(off_topic)] + dt.timedelta(hours=2, minutes=10))
+        off_topic.status = Comment.Status.TRASHED
+        off_topic.trash_reason = Comment.TrashReason.OFF_TOPIC
+        off_topic.trash_note = typeset(OFF_TOPIC_NOTE)
 
     comments = [comment for _entry, comment in planned]
     for depth in (1, 2, 3):
@@ -980,7 +1606,19 @@ def write_discussion(
         Comment.objects.bulk_create(level)
     CommentRevision.objects.bulk_create(revisions)
     Vote.objects.bulk_create(votes, batch_size=500)
+    if off_topic is not None:
+        moderate_off_topic(method, off_topic, users, clock.at(offsets[id(off_topic)]), trashed_at)
+    return Discussed(planned, votes)
 
+
+def moderate_off_topic(
+    method: Method,
+    off_topic: Comment,
+    users: dict[str, User],
+    written: dt.datetime,
+    trashed_at: dt.datetime,
+) -> None:
+    """Two members flag the off-topic comment; the moderator trashes it, with a note."""
     moderator = users["nora"]
     Flag.objects.bulk_create(
         [
@@ -989,7 +1627,7 @@ def write_discussion(
                 flagger=users[handle],
                 reason=Flag.Reason.OFF_TOPIC,
                 note=note,
-                created_at=clock.at(offsets[id(off_topic)] + dt.timedelta(minutes=minutes)),
+                created_at=min(written + dt.timedelta(minutes=minutes), trashed_at),
                 resolved_at=trashed_at,
             )
             for handle, minutes, note in (
@@ -1008,7 +1646,6 @@ def write_discussion(
         note=off_topic.trash_note,
         created_at=trashed_at,
     )
-    return comments, votes
 
 
 def plan_votes(
@@ -1017,17 +1654,19 @@ def plan_votes(
     rng: random.Random,
     clock: WakingClock,
     offsets: dict[int, dt.timedelta],
+    votes_per_voter: tuple[int, int],
 ) -> list[Vote]:
-    """Votes on the proposals, each voter on ``MIN_VOTES`` to ``MAX_VOTES`` of them (never
-    their own), drawn from their group's stance."""
+    """Votes on the proposals, each voter on as many of them as ``votes_per_voter`` says
+    (never their own), drawn from their group's stance."""
     proposals = [(entry, c) for entry, c in planned if c.is_votable and not entry.off_topic]
     voters = [(m.handle, m.group) for m in LIGHT_MEMBERS if m.votes]
     voters += list(TEAM_GROUPS.items())
     choices = (Vote.Choice.AGREE, Vote.Choice.DISAGREE, Vote.Choice.PASS)
+    least, most = votes_per_voter
     votes = []
     for handle, group in voters:
         others = [(entry, c) for entry, c in proposals if entry.author != handle]
-        count = rng.randint(MIN_VOTES, min(MAX_VOTES, len(others)))
+        count = rng.randint(min(least, len(others)), min(most, len(others)))
         for entry, comment in rng.sample(others, count):
             choice = rng.choices(choices, VOTE_WEIGHTS[entry.stance[group]])[0]
             # Most votes come soon after the comment, some days later.

@@ -1,4 +1,5 @@
-"""The demo's method, « Développer son réseau »: a step open for feedback, a step scheduled.
+"""The demo's method, « Développer son réseau »: step 1 validated twice after a synthesis, step 2
+open for feedback with opinion groups, step 3 scheduled.
 
 Most tests load the method on its own (``load_method_demo`` creates the team it needs), which
 is much faster than the whole demo; one runs the command with small networks.
@@ -22,6 +23,7 @@ from django.utils import timezone
 from entregent.accounts.models import User
 from entregent.demo.loader import PASSWORD
 from entregent.demo.method import (
+    DISPOSITIONS,
     LIGHT_EMAILS,
     LIGHT_MEMBERS,
     MIN_VOTES,
@@ -33,10 +35,12 @@ from entregent.method.models import (
     MAX_DEPTH,
     Comment,
     CommentRevision,
+    Disposition,
     Flag,
     Method,
     MethodRole,
     ModerationAction,
+    OpinionAnalysis,
     StepVersion,
     Subscription,
     Vote,
@@ -56,11 +60,15 @@ class DemoMethodTests(TestCase):
         load_method_demo()
         cls.method = Method.objects.get(slug=SLUG)
 
+    def version(self, step: int, number: int = 1) -> StepVersion:
+        return StepVersion.objects.get(step__method=self.method, step__number=step, number=number)
+
     def open_version(self) -> StepVersion:
-        return StepVersion.objects.get(step__method=self.method, step__number=1)
+        return self.version(2)
 
     def comments(self) -> QuerySet[Comment]:
-        return Comment.objects.filter(version=self.open_version())
+        """Step 1's first discussion: the comments on its version 1."""
+        return Comment.objects.filter(version=self.version(1))
 
     def test_the_method_is_public_french_and_described(self) -> None:
         self.assertEqual(self.method.title, "Développer son réseau")
@@ -83,32 +91,140 @@ class DemoMethodTests(TestCase):
         self.assertEqual(languages, {("fr",), ("en",)})
         self.assertTrue(self.client.login(email=LIGHT_EMAILS[0], password=PASSWORD))
 
-    def test_step_1_is_open_for_feedback_since_some_days_with_a_measurable_expectation(
-        self,
-    ) -> None:
+    def test_step_1_version_1_was_validated_then_superseded_by_version_2(self) -> None:
+        first, second = self.version(1, 1), self.version(1, 2)
+
+        self.assertEqual(first.state, StepVersion.State.SUPERSEDED)
+        self.assertEqual(second.state, StepVersion.State.VALIDATED)
+        self.assertEqual(second.based_on, first)
+        assert first.published_at and first.closed_at and first.validated_at
+        assert second.validated_at and first.superseded_at
+        self.assertLess(first.published_at, first.closed_at)
+        self.assertLess(first.closed_at, first.validated_at)
+        self.assertLess(first.validated_at, second.validated_at)
+        self.assertEqual(first.superseded_at, second.validated_at)
+        self.assertLess(second.validated_at, timezone.now() - dt.timedelta(days=5))
+        self.assertEqual(self.version(1, 2).step.current_version(), second)
+
+    def test_step_1_versions_carry_a_measurable_expectation(self) -> None:
+        for version in (self.version(1, 1), self.version(1, 2)):
+            with self.subTest(version=version.number):
+                self.assertTrue(4 <= len(version.checklist) <= 6)
+                self.assertTrue(version.reasoning and version.recommendation)
+                self.assertEqual(
+                    (version.expected_kind, version.expected_count, version.expected_share),
+                    (Outcome.Kind.REACTIVATION, 2, 60),
+                )
+                self.assertEqual(version.expected_window_days, 30)
+                self.assertTrue(version.expectation_text)
+
+    def test_version_2_differs_from_version_1_where_the_feedback_asked(self) -> None:
+        first, second = self.version(1, 1), self.version(1, 2)
+
+        self.assertNotEqual(first.title, second.title)
+        self.assertLess(len(second.reasoning), len(first.reasoning) * 0.8)
+        self.assertIn("strictement privée", second.recommendation)
+        self.assertIn("50 à 150", second.recommendation)
+        self.assertNotIn("50 à 150", first.recommendation)
+        self.assertNotEqual(first.checklist, second.checklist)
+        response = self.client.get(reverse("methods:diff", args=[SLUG, 1, 1, 2]))
+        self.assertContains(response, "<ins", html=False)
+        self.assertContains(response, "<del", html=False)
+
+    def test_version_1_has_its_synthesis_published_with_version_2(self) -> None:
+        first, second = self.version(1, 1), self.version(1, 2)
+
+        self.assertIn("Ce qui divise", first.synthesis)
+        self.assertEqual(first.synthesis_published_at, second.validated_at)
+        self.assertEqual(second.synthesis, "")
+
+    def test_every_proposal_of_version_1_has_a_disposition(self) -> None:
+        proposals = self.comments().filter(
+            kind__in=Comment.VOTABLE_KINDS, status=Comment.Status.PUBLISHED
+        )
+        dispositions = Disposition.objects.filter(comment__version=self.version(1))
+
+        self.assertEqual(dispositions.count(), proposals.count())
+        self.assertEqual(len(DISPOSITIONS), proposals.count())
+        self.assertEqual(
+            set(dispositions.values_list("decision", flat=True)), set(Disposition.Decision.values)
+        )
+        self.assertFalse(dispositions.filter(reason="").exists())
+        self.assertFalse(dispositions.exclude(decided_by__email=FACILITATOR).exists())
+        first, second = self.version(1, 1), self.version(1, 2)
+        assert first.closed_at and second.validated_at
+        self.assertFalse(dispositions.filter(decided_at__lte=first.closed_at).exists())
+        self.assertFalse(dispositions.filter(decided_at__gte=second.validated_at).exists())
+
+    def test_integrated_proposals_point_to_version_2_and_the_others_to_none(self) -> None:
+        dispositions = Disposition.objects.filter(comment__version=self.version(1))
+        integrated = dispositions.filter(decision=Disposition.Decision.INTEGRATED)
+
+        self.assertGreaterEqual(integrated.count(), 5)
+        self.assertFalse(integrated.exclude(integrated_in=self.version(1, 2)).exists())
+        self.assertFalse(
+            dispositions.exclude(decision=Disposition.Decision.INTEGRATED)
+            .exclude(integrated_in=None)
+            .exists()
+        )
+
+    def test_a_few_members_have_commented_on_version_2_since(self) -> None:
+        second = self.version(1, 2)
+        comments = Comment.objects.filter(version=second)
+
+        self.assertTrue(2 <= comments.count() <= 6)
+        assert second.validated_at is not None
+        self.assertFalse(comments.filter(created_at__lte=second.validated_at).exists())
+
+    def test_step_2_is_open_for_feedback_since_a_week(self) -> None:
         version = self.open_version()
 
         self.assertEqual(version.state, StepVersion.State.OPEN)
         self.assertTrue(version.takes_comments)
-        assert version.published_at is not None
+        validated = self.version(1, 2).validated_at
+        assert version.published_at is not None and validated is not None
         self.assertLess(version.published_at, timezone.now() - dt.timedelta(days=5))
-        self.assertTrue(4 <= len(version.checklist) <= 6)
-        self.assertTrue(version.reasoning and version.recommendation)
-        self.assertEqual(
-            (version.expected_kind, version.expected_count, version.expected_share),
-            (Outcome.Kind.REACTIVATION, 2, 60),
-        )
-        self.assertEqual(version.expected_window_days, 30)
-        self.assertTrue(version.expectation_text)
+        self.assertGreater(version.published_at, validated)
 
-    def test_step_2_is_scheduled_a_few_days_from_now_and_not_yet_public(self) -> None:
-        version = StepVersion.objects.get(step__method=self.method, step__number=2)
+    def test_step_2_has_enough_voters_for_opinion_groups(self) -> None:
+        votes = Vote.objects.filter(comment__version=self.open_version())
+        per_voter = dict(votes.values_list("voter").annotate(n=Count("pk")))
+        statements = Comment.objects.filter(
+            version=self.open_version(), kind__in=Comment.VOTABLE_KINDS
+        )
+
+        self.assertGreaterEqual(statements.count(), 12)
+        self.assertGreaterEqual(sum(n >= 7 for n in per_voter.values()), 15)
+        self.assertFalse(votes.filter(voter=F("comment__author")).exists())
+
+    def test_the_analyses_are_computed_and_step_2_shows_two_or_three_groups(self) -> None:
+        analysis = OpinionAnalysis.objects.get(version=self.open_version())
+        result = analysis.result
+
+        self.assertIsNotNone(analysis.computed_at)
+        self.assertTrue(result["groups_shown"])
+        self.assertIn(result["k"], (2, 3))
+        self.assertTrue(all(group["size"] >= 2 for group in result["groups"]))
+        self.assertTrue(result["consensus"]["agree"])
+        self.assertTrue(OpinionAnalysis.objects.filter(version=self.version(1, 1)).exists())
+
+    def test_step_3_is_scheduled_a_few_days_from_now_and_not_yet_public(self) -> None:
+        version = self.version(3)
 
         self.assertEqual(version.state, StepVersion.State.SCHEDULED)
         assert version.publish_at is not None
         self.assertGreater(version.publish_at, timezone.now() + dt.timedelta(days=1))
         self.assertLess(version.publish_at, timezone.now() + dt.timedelta(days=10))
         self.assertFalse(StepVersion.objects.published().filter(pk=version.pk).exists())
+
+    def test_the_guide_shows_step_1_version_2_and_step_2_not_validated_yet(self) -> None:
+        response = self.client.get(reverse("methods:guide", args=[SLUG]))
+
+        self.assertContains(response, "Cartographier les personnes qui comptent")
+        self.assertContains(response, "Version 2, validated on")
+        self.assertContains(response, "Réactiver les liens dormants")
+        self.assertContains(response, "Not validated yet")
+        self.assertNotContains(response, "Donner avant de demander")
 
     def test_there_are_40_to_70_comments_of_every_kind(self) -> None:
         comments = self.comments()
@@ -117,7 +233,7 @@ class DemoMethodTests(TestCase):
         self.assertEqual(set(comments.values_list("kind", flat=True)), set(Comment.Kind.values))
 
     def test_threads_reach_depth_3_and_replies_come_after_what_they_answer(self) -> None:
-        comments = self.comments()
+        comments = Comment.objects.filter(step__method=self.method)
 
         self.assertEqual(max(comments.values_list("depth", flat=True)), MAX_DEPTH)
         self.assertFalse(comments.exclude(parent=None).exclude(depth=F("parent__depth") + 1))
@@ -140,7 +256,7 @@ class DemoMethodTests(TestCase):
             self.assertNotEqual(revision.body, revision.comment.body)
 
     def test_at_least_25_members_vote_each_on_at_least_7_proposals(self) -> None:
-        votes = Vote.objects.filter(comment__version=self.open_version())
+        votes = Vote.objects.filter(comment__version=self.version(1))
         per_voter = dict(votes.values_list("voter").annotate(n=Count("pk")))
 
         self.assertGreaterEqual(len(per_voter), 25)
@@ -152,7 +268,7 @@ class DemoMethodTests(TestCase):
         self.assertIn(SAM, voters)
 
     def test_each_comments_counts_match_its_votes(self) -> None:
-        for comment in self.comments().annotate(
+        for comment in Comment.objects.filter(step__method=self.method).annotate(
             agree=Count("votes", filter=Q(votes__choice="agree")),
             disagree=Count("votes", filter=Q(votes__choice="disagree")),
             passed=Count("votes", filter=Q(votes__choice="pass")),
@@ -169,20 +285,22 @@ class DemoMethodTests(TestCase):
         an opinion analysis should find."""
         group = {m.email: m.group for m in LIGHT_MEMBERS}
         value = {"agree": 1, "disagree": -1, "pass": 0}
-        ballots: dict[str, dict[int, int]] = defaultdict(dict)
-        for email, comment, choice in Vote.objects.filter(
-            voter__email__in=LIGHT_EMAILS
-        ).values_list("voter__email", "comment", "choice"):
-            ballots[email][comment] = value[choice]
-        within: list[float] = []
-        across: list[float] = []
-        for a, b in itertools.combinations(ballots, 2):
-            common = ballots[a].keys() & ballots[b].keys()
-            if len(common) >= 3:
-                score = statistics.fmean(ballots[a][c] * ballots[b][c] for c in common)
-                (within if group[a] == group[b] else across).append(score)
+        for version in (self.version(1), self.open_version()):
+            ballots: dict[str, dict[int, int]] = defaultdict(dict)
+            for email, comment, choice in Vote.objects.filter(
+                voter__email__in=LIGHT_EMAILS, comment__version=version
+            ).values_list("voter__email", "comment", "choice"):
+                ballots[email][comment] = value[choice]
+            within: list[float] = []
+            across: list[float] = []
+            for a, b in itertools.combinations(ballots, 2):
+                common = ballots[a].keys() & ballots[b].keys()
+                if len(common) >= 3:
+                    score = statistics.fmean(ballots[a][c] * ballots[b][c] for c in common)
+                    (within if group[a] == group[b] else across).append(score)
 
-        self.assertGreater(statistics.fmean(within), statistics.fmean(across) + 0.15)
+            with self.subTest(step=version.step.number):
+                self.assertGreater(statistics.fmean(within), statistics.fmean(across) + 0.15)
 
     def test_one_off_topic_comment_is_trashed_with_its_reason_and_logged(self) -> None:
         trashed = self.comments().get(status=Comment.Status.TRASHED)
@@ -208,26 +326,40 @@ class DemoMethodTests(TestCase):
     def test_a_visitor_reads_step_1_and_its_discussion_but_not_the_trashed_comment(self) -> None:
         response = self.client.get(reverse("methods:step", args=[SLUG, 1]))
 
-        self.assertContains(response, "Cartographier son réseau")
+        self.assertContains(response, "Cartographier les personnes qui comptent")
         self.assertContains(response, "Amélie Rousseau")
         self.assertContains(response, "Partir d'une page blanche", html=False)
         self.assertNotContains(response, "expert-comptable")
 
-    def test_step_2_is_shown_to_its_facilitator_only_until_it_is_published(self) -> None:
-        path = reverse("methods:step", args=[SLUG, 2])
+    def test_a_visitor_reads_step_2_open_for_feedback(self) -> None:
+        response = self.client.get(reverse("methods:step", args=[SLUG, 2]))
+
+        self.assertContains(response, "Réactiver les liens dormants")
+        self.assertContains(response, "Garder le souvenir précis")
+
+    def test_step_3_is_shown_to_its_facilitator_only_until_it_is_published(self) -> None:
+        path = reverse("methods:step", args=[SLUG, 3])
 
         self.assertEqual(self.client.get(path).status_code, 404)
         self.client.force_login(User.objects.get(email=FACILITATOR))
-        self.assertContains(self.client.get(path), "Réactiver les liens dormants")
+        self.assertContains(self.client.get(path), "Donner avant de demander")
 
     def test_a_dozen_members_are_subscribed(self) -> None:
         self.assertTrue(10 <= Subscription.objects.filter(method=self.method).count() <= 15)
 
     def test_loading_it_again_gives_the_same_discussion_and_keeps_the_accounts(self) -> None:
-        def discussion() -> list[tuple[str, str, int, int, int, int]]:
+        def discussion() -> list[tuple[int, int, str, str, int, int, int, int, str | None]]:
             return sorted(
-                self.comments().values_list(
-                    "author__email", "kind", "depth", "agree_count", "disagree_count", "pass_count"
+                Comment.objects.filter(step__method__slug=SLUG).values_list(
+                    "step__number",
+                    "version__number",
+                    "author__email",
+                    "kind",
+                    "depth",
+                    "agree_count",
+                    "disagree_count",
+                    "pass_count",
+                    "disposition__decision",
                 )
             )
 
@@ -240,6 +372,7 @@ class DemoMethodTests(TestCase):
         self.assertEqual(discussion(), before)
         self.assertEqual(dict(User.objects.values_list("email", "pk")), users)
         self.assertEqual(ModerationAction.objects.count(), 1)
+        self.assertEqual(OpinionAnalysis.objects.count(), 2)
 
 
 class DemoCommandMethodTests(TestCase):
