@@ -45,4 +45,6 @@ def guide_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=guides.filename(method)
     )
+    # Written in the method's language, whatever the reader's (see guide.to_markdown).
+    response["Content-Language"] = method.language
     return response

@@ -156,6 +156,7 @@ class GuideContentTests(BaseTestCase):
         response = self.client.get(markdown_url(self.method))
 
         self.assertEqual(response["Content-Type"], "text/markdown; charset=utf-8")
+        self.assertEqual(response["Content-Language"], "fr")
         self.assertEqual(
             response["Content-Disposition"],
             'attachment; filename="developper-son-reseau-guide.md"',
