@@ -8,13 +8,14 @@ votes and caches the result; ``manage.py analyze_votes`` builds it from Polis CS
 The formulas are Polis' as red-dwarf 0.4.0 ports them (``docs/opinions.md``): consensus is
 ``reddwarf.utils.consensus.select_consensus_statements`` to the tie, the tests hold it to it;
 the groups are red-dwarf's pipeline (mean imputation, PCA, Polis' sparsity-aware scaling,
-k-means seeded with the first distinct points, k by silhouette) with one rule added: a choice
-of k that leaves a group of fewer than two people is not taken.
+k-means seeded with the first distinct points, k by silhouette) with one rule added: a group
+of one is no group, its member joins the nearest one.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -65,9 +66,13 @@ def wilson(successes: int, total: int, z: float = 1.959964) -> tuple[float, floa
 # -- The vote matrix ---------------------------------------------------------------------------
 
 
-def _participant_order(key: str) -> tuple[int, int, str]:
-    # Polis voter ids are numbers: 2 before 10. The site's keys ("u12", "i5") sort as text.
-    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+_KEY = re.compile(r"([a-z]*)(\d+)")
+
+
+def _participant_order(key: str) -> tuple[int, str, int, str]:
+    # Numbers as numbers: Polis' voter 2 before voter 10, member "u2" before "u10".
+    match = _KEY.fullmatch(key)
+    return (0, match[1], int(match[2]), "") if match else (1, "", 0, key)
 
 
 @dataclass(frozen=True)
@@ -263,7 +268,9 @@ def project(values: FloatArray) -> FloatArray:
 
     voted = values[:, np.isfinite(values).any(axis=0)]
     imputed = SimpleImputer(missing_values=np.nan, strategy="mean").fit_transform(voted)
-    points = PCA(n_components=2, random_state=SEED).fit_transform(imputed)
+    # Everyone voting alike leaves no variance to explain: no warning for that, no groups.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        points = PCA(n_components=2, random_state=SEED).fit_transform(imputed)
     n_votes = np.count_nonzero(~np.isnan(voted), axis=1)
     scale = np.sqrt(voted.shape[1] / np.maximum(1, n_votes))
     return np.asarray(points * scale[:, np.newaxis], dtype=np.float64)
@@ -279,26 +286,49 @@ class Clustering:
 
 def cluster(points: FloatArray, k_range: Iterable[int] = K_RANGE) -> Clustering | None:
     """k-means for each k of ``k_range``, seeded as Polis does with the first k distinct
-    points (in sorted order: deterministic), keeping the k of the best silhouette (the first
-    of equals). A k that leaves a group of fewer than ``MIN_GROUP_SIZE`` is not taken; None
-    when no k is left."""
+    points (in sorted order: deterministic), keeping the grouping of the best silhouette (the
+    first of equals). A group of fewer than ``MIN_GROUP_SIZE`` is no group: its members join
+    the nearest group's centre, so that k-means with k = 3 that isolates one far-off
+    participant is a grouping in two (and k is the number of groups that remain). None when
+    no grouping in two or more is left."""
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
     distinct = np.unique(points, axis=0)
+    # Participants who voted alike sit on one point, give or take the last bits of floating
+    # point: counted as one, so that k-means is never asked for more groups than places.
+    places = len(np.unique(np.round(points, 9), axis=0))
     best: Clustering | None = None
     for k in k_range:
-        if len(distinct) < k or len(points) <= k:
+        if places < k or len(points) <= k:
             break
         kmeans = KMeans(n_clusters=k, init=distinct[:k], n_init=1, random_state=SEED)
-        labels = np.asarray(kmeans.fit_predict(points), dtype=np.int64)
-        sizes = np.bincount(labels, minlength=k)
-        if sizes.min() < MIN_GROUP_SIZE:
+        labels = _fold_small_groups(
+            points, np.asarray(kmeans.fit_predict(points), dtype=np.int64), kmeans.cluster_centers_
+        )
+        groups = int(labels.max()) + 1
+        if groups < 2:
             continue
         score = float(silhouette_score(points, labels))
         if best is None or score > best.silhouette:
-            best = Clustering(k=k, silhouette=score, labels=labels)
+            best = Clustering(k=groups, silhouette=score, labels=labels)
     return best
+
+
+def _fold_small_groups(points: FloatArray, labels: IntArray, centres: FloatArray) -> IntArray:
+    """``labels`` with the members of groups under ``MIN_GROUP_SIZE`` moved to the nearest
+    centre of a group large enough, renumbered 0.. in their first order."""
+    sizes = np.bincount(labels, minlength=len(centres))
+    kept = np.flatnonzero(sizes >= MIN_GROUP_SIZE)
+    if len(kept) == len(centres):
+        return labels
+    labels = labels.copy()
+    if len(kept):
+        for i in np.flatnonzero(sizes[labels] < MIN_GROUP_SIZE):
+            distances = np.linalg.norm(centres[kept] - points[i], axis=1)
+            labels[i] = kept[int(np.argmin(distances))]
+    renumber = {int(old): new for new, old in enumerate(kept)}
+    return np.array([renumber.get(int(label), 0) for label in labels], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -568,9 +598,13 @@ def analyse(matrix: VoteMatrix) -> Analysis:
                 representative=tuple(representative_statements(stats, matrix.statements)),
             )
         )
-    # Group-informed consensus: what every group agrees on, as the product of their rates.
-    informed = np.prod(np.vstack(agree_rates), axis=0)
-    top = np.argsort(-informed, kind="stable")[:PICK_MAX]
+    # Group-informed consensus: what every group agrees on, by the product of their rates;
+    # only statements that each group agrees with (rate over one half), so that a short list
+    # is not padded with what one group rejects.
+    rates = np.vstack(agree_rates)
+    informed = np.prod(rates, axis=0)
+    candidates = np.flatnonzero((rates > 0.5).all(axis=0))
+    top = candidates[np.argsort(-informed[candidates], kind="stable")][:PICK_MAX]
     return Analysis(
         participants=result.participants,
         statements=result.statements,
