@@ -13,6 +13,7 @@ import math
 import random
 import sys
 import warnings
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def import_reddwarf() -> None:
     warn about themselves), and never its data loader."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import reddwarf.implementations.polis  # noqa: F401
+        import reddwarf.implementations.polis
         import reddwarf.utils.consensus  # noqa: F401
     assert "reddwarf.data_loader" not in sys.modules
 
@@ -82,7 +83,7 @@ def our_consensus(matrix: VoteMatrix) -> dict[str, list[tuple[int, int, int]]]:
     }
 
 
-def matrix_of(rows: list[list[float | None]]) -> VoteMatrix:
+def matrix_of(rows: Sequence[Sequence[float | None]]) -> VoteMatrix:
     """A matrix from rows of votes (None: unseen), participants "p0", "p1"..."""
     return VoteMatrix.from_votes(
         (f"p{i}", j, int(v))
@@ -342,7 +343,8 @@ class GroupsTests(SimpleTestCase):
     def test_groups_stay_hidden_under_15_participants_with_7_votes(self) -> None:
         def camps(size: int) -> VoteMatrix:
             rows: list[list[float | None]] = [
-                [1 if i % 2 else -1] * 4 + [1, 1, 1] for i in range(size)
+                [1 if i % 2 else -1, 1 if i % 2 else -1, 1 if i % 2 else -1, 1, 1, 1, 1]
+                for i in range(size)
             ]
             # Someone with six votes is counted but never grouped.
             rows.append([1, 1, 1, 1, 1, 1, None])
@@ -388,7 +390,7 @@ class GroupsTests(SimpleTestCase):
 
     def test_no_grouping_at_all_when_every_point_is_the_same(self) -> None:
         self.assertIsNone(opinions.cluster(np.zeros((20, 2))))
-        rows: list[list[float | None]] = [[1] * 8 for _ in range(20)]
+        rows = [[1] * 8 for _ in range(20)]
         result = opinions.analyse(matrix_of(rows))
         self.assertFalse(result.groups_shown)
         self.assertEqual(result.clustered, 20)
