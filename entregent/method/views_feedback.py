@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from entregent.lib.http import AuthenticatedHttpRequest, safe_next
 from entregent.method import moderation, ratelimit
 from entregent.method.access import get_method, get_step, get_version, require_moderator
-from entregent.method.feedback import public_name, rendered
+from entregent.method.feedback import author_name, public_name, rendered
 from entregent.method.forms_feedback import (
     CommentForm,
     DecisionForm,
@@ -101,7 +101,7 @@ def _form_page(
             "version": version,
             "parent": form.parent,
             "parent_html": rendered(form.parent.body) if form.parent else "",
-            "parent_author": public_name(form.parent.author) if form.parent else "",
+            "parent_author": author_name(form.parent) if form.parent else "",
             "comment": form.comment,
             "limit_message": limit_message,
             "next": safe_next(request, ""),
@@ -215,7 +215,7 @@ def comment_create(
 def comment_reply(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     method = get_method(request, slug)
     parent = _get_comment(request, method, pk)
-    title = _("Reply to %(author)s") % {"author": public_name(parent.author)}
+    title = _("Reply to %(author)s") % {"author": author_name(parent)}
     if request.method == "POST":
         return _post(request, parent.version, parent, title=title, action=request.path)
     form = CommentForm(author=request.user, version=parent.version, parent=parent)
@@ -297,7 +297,7 @@ def comment_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "method": method,
             "step": comment.step,
             "comment": comment,
-            "author_name": public_name(comment.author),
+            "author_name": author_name(comment),
             "texts": texts,
             "edits": len(revisions),
         },
@@ -383,7 +383,7 @@ def comment_flag(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
             "step": comment.step,
             "comment": comment,
             "comment_html": rendered(comment.body),
-            "author_name": public_name(comment.author),
+            "author_name": author_name(comment),
             "form": form,
             "already": already,
             "own": comment.author_id == request.user.pk,
@@ -431,7 +431,7 @@ def comment_trash(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Http
             "step": comment.step,
             "comment": comment,
             "comment_html": rendered(comment.body),
-            "author_name": public_name(comment.author),
+            "author_name": author_name(comment),
             "flags": list(
                 Flag.objects.filter(comment=comment, resolved_at__isnull=True).select_related(
                     "flagger"
@@ -536,7 +536,7 @@ def moderation_queue(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         return {
             "comment": comment,
             "html": rendered(comment.body),
-            "author_name": public_name(comment.author),
+            "author_name": author_name(comment),
             "flags": [
                 {
                     "reason": flag.get_reason_display(),
