@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from entregent.goals.models import Outcome
 from entregent.method.guide import shift_headings
 from entregent.method.models import Method, StepVersion
 from entregent.method.tests.factories import make_method, make_version
-from entregent.test import BaseTestCase
+from entregent.test import BaseTestCase, make_user
+from entregent.tests.browser import NARROW, BrowserTestCase
 
 State = StepVersion.State
 VALIDATED_AT = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
@@ -314,3 +318,48 @@ class GuideQueryTests(BaseTestCase):
                 counts.append(len(queries))
         self.assertEqual(counts[:2], counts[2:])
         self.assertLessEqual(counts[0], 3)
+
+
+@pytest.mark.filedb
+class GuideBrowserTests(BrowserTestCase):
+    """The guide as a browser shows it: axe finds nothing serious on a screen or a phone, and
+    on paper the screen-only links give way to the guide's address."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        facilitator = make_user("fac@example.org", "Fatou")
+        self.method = make_method(facilitator)
+        make_version(
+            self.method,
+            1,
+            1,
+            state=State.VALIDATED,
+            title="Cartographier son réseau",
+            reasoning="On sous-estime son réseau.\n\n### Les liens dormants\n\nIls comptent.",
+            checklist=["Importer ses contacts", "Marquer dix liens dormants"],
+            expected_kind=Outcome.Kind.REACTIVATION,
+            expected_count=2,
+            expected_share=60,
+            expected_window_days=30,
+        )
+        make_version(self.method, 2, 1, state=State.OPEN, title="Réactiver les liens dormants")
+
+    def test_it_is_accessible_on_a_screen_and_a_phone(self) -> None:
+        for page in (self.page, self.new_page(viewport=NARROW)):
+            self.visit(guide_url(self.method), page)
+            violations = Axe().run(page).response["violations"]
+            serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+            self.assertEqual(serious, [])
+            self.assertIsNone(self.horizontal_overflow(page))
+
+    def test_printed_it_drops_the_screen_links_and_gives_its_address(self) -> None:
+        page = self.visit(guide_url(self.method))
+        expect(page.get_by_role("link", name="Download in Markdown")).to_be_visible()
+        expect(page.locator(".guide-online")).to_be_hidden()
+
+        page.emulate_media(media="print")
+
+        expect(page.get_by_role("link", name="Download in Markdown")).to_be_hidden()
+        expect(page.locator(".guide-step-link")).to_be_hidden()
+        expect(page.locator(".guide-online")).to_be_visible()
+        expect(page.locator(".guide-online")).to_contain_text(guide_url(self.method))
