@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -56,8 +57,11 @@ def _page(
     bound: DispositionForm | None = None,
     bound_pk: int | None = None,
     synthesis_form: SynthesisForm | None = None,
+    next_url: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The workspace; also sent back by a form with errors, from the form's own address, so
+    every link and form on it names the workspace's address in full."""
     versions = [v for v in step.versions.all() if v.is_published]
     table = TableForm(request.GET)
     sort, show = table.choices()
@@ -67,6 +71,7 @@ def _page(
         "version": version,
         "versions": versions,
         "table_form": table,
+        "base": reverse("methods:synthesis", args=[method.slug, step.number]),
         "title": _("Synthesis of step %(step)d") % {"step": step.number},
     }
     if version is not None:
@@ -76,7 +81,9 @@ def _page(
         work = synthesis.workspace(
             step, version, sort=sort, show=show, bound=bound, bound_pk=bound_pk
         )
-        writer = synthesis.TableHTML(request, request.get_full_path(), method.language)
+        # Where a disposition comes back to: this page as sorted and filtered.
+        next_url = next_url or request.get_full_path()
+        writer = synthesis.TableHTML(request, next_url, method.language)
         numbers = {v.pk: v.number for v in step.versions.all()}
         context.update(
             {
@@ -133,7 +140,15 @@ def synthesis_text(
     form = SynthesisForm(request.POST, instance=target)
     if not form.is_valid():
         messages.error(request, _("The synthesis was not saved: see below."))
-        return _page(request, method, step, target, synthesis_form=form, status=400)
+        return _page(
+            request,
+            method,
+            step,
+            target,
+            synthesis_form=form,
+            next_url=synthesis.workspace_url(step, target),
+            status=400,
+        )
     # Only the text: the version's state may have moved meanwhile (validated by another
     # facilitator), and a save of the whole row would move it back.
     StepVersion.objects.filter(pk=target.pk).update(
@@ -178,7 +193,16 @@ def comment_disposition(request: AuthenticatedHttpRequest, slug: str, pk: int) -
             request,
             _("The decision was not recorded: see the suggestion or criticism marked below."),
         )
-        return _page(request, method, step, version, bound=form, bound_pk=comment.pk, status=400)
+        return _page(
+            request,
+            method,
+            step,
+            version,
+            bound=form,
+            bound_pk=comment.pk,
+            next_url=back,
+            status=400,
+        )
     with transaction.atomic():
         disposition = Disposition.record(
             comment, form.cleaned_data["decision"], form.cleaned_data["reason"], request.user

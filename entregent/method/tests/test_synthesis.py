@@ -452,6 +452,12 @@ class DispositionTests(SynthesisTestCase):
             f'value="rejected" id="d{self.suggestion.pk}-rejected" checked',
             status_code=400,
         )
+        # Sent back from the form's own address, the page's forms still come back to the
+        # workspace.
+        self.assertContains(
+            response, f'name="next" value="{self.workspace_url(1)}"', status_code=400
+        )
+        self.assertNotContains(response, 'href="?', status_code=400)
         self.assertFalse(Disposition.objects.exists())
         # The database refuses one too.
         with self.assertRaises(IntegrityError), transaction.atomic():
