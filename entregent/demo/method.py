@@ -80,8 +80,8 @@ SCHEDULED_IN_DAYS = 4
 MIN_VOTES = 7
 MAX_VOTES = 20
 # On step 2, where the opinion groups are to show, members vote on most of the proposals.
-REVIVING_MIN_VOTES = 10
-REVIVING_MAX_VOTES = 16
+REVIVING_MIN_VOTES = 12
+REVIVING_MAX_VOTES = 17
 
 # Opinion groups.
 METHODICAL, RELATIONAL, PRAGMATIC = 0, 1, 2
@@ -1144,7 +1144,7 @@ REVIVING_DISCUSSION = (
             "Ce serait exactement le message qu'on ne lit pas. Le souvenir commun, c'est tout "
             "l'intérêt.",
         ),
-        stance=(-1, -1, 0),
+        stance=(-1, -1, -1),
     ),
     said(
         "priya",
