@@ -347,22 +347,55 @@ class PostgresBackend(Backend):
     def ranked(
         self, query: q.Query, scope: ContactQuerySet | None, limit: int, *, any_group: bool
     ) -> list[int]:
-        where, params = self._where("d.tsv", q.to_tsquery(query, any_group), query, scope)
-        # Partial matches first by the weight of the words they match, as in Python.
-        order, order_params = "", []
-        if any_group:
-            for tsquery, weight in q.partial_tsqueries(query):
-                order += "CASE WHEN w.tsv @@ to_tsquery('simple', %s) THEN %s ELSE 0 END + "
-                order_params += [tsquery, weight]
-            order = f"({order}0) DESC, " if order else ""
-        # ts_rank's weights are D (the owner key, worth nothing), C (other fields), B (unused)
-        # and A (main fields): main fields count four times the others, as in SQLite's bm25.
+        match = q.to_tsquery(query, any_group)
+        groups = q.partial_tsqueries(query) if any_group else []
+        if len(groups) > 1:
+            return self._ranked_partial(query, scope, limit, match, groups)
+        where, params = self._where("d.tsv", match, query, scope)
         sql = (
-            "SELECT contact_id FROM (SELECT d.contact_id, d.tsv FROM network_searchdocument d "
-            f"WHERE {where} ORDER BY d.rank_key LIMIT %s) w ORDER BY {order}"
-            "ts_rank('{0, 0.25, 0.4, 1}', w.tsv, to_tsquery('simple', %s), 1) DESC LIMIT %s"
+            "SELECT contact_id FROM (SELECT d.contact_id, d.tsv, d.rank_key "
+            f"FROM network_searchdocument d WHERE {where} ORDER BY d.rank_key LIMIT %s) w "
+            f"ORDER BY {self.RANK}, w.rank_key LIMIT %s"
         )
-        return self._ids(sql, [*params, self.WINDOW, *order_params, params[0], limit])
+        return self._ids(sql, [*params, self.WINDOW, match, limit])
+
+    # ts_rank's weights are D (the owner key, worth nothing), C (other fields), B (unused) and
+    # A (main fields): main fields count four times the others, as in SQLite's bm25.
+    RANK = "ts_rank('{0, 0.25, 0.4, 1}', w.tsv, to_tsquery('simple', %s), 1) DESC"
+
+    def _ranked_partial(
+        self,
+        query: q.Query,
+        scope: ContactQuerySet | None,
+        limit: int,
+        match: str,
+        groups: list[tuple[str, float]],
+    ) -> list[int]:
+        """Partial matches, with a window per group of words rather than one for all: in a
+        single window in rank key order, the matches of a common word ("manager": thousands)
+        fill it before those of the rare one that tells ("futures"), which bm25's IDF would
+        have brought up but ts_rank cannot. Then the best first by the weight of the words
+        they match, as in Python, and ts_rank among equals."""
+        owners = " | ".join(query.owner_keys)
+        per_group = max(self.WINDOW // len(groups), 100)
+        windows, params = [], []
+        for tsquery, _weight in groups:
+            where, where_params = self._where("d.tsv", f"({owners}) & ({tsquery})", query, scope)
+            windows.append(
+                f"(SELECT d.contact_id FROM network_searchdocument d WHERE {where} "
+                "ORDER BY d.rank_key LIMIT %s)"
+            )
+            params += [*where_params, per_group]
+        order, order_params = "", []
+        for tsquery, weight in groups:
+            order += "CASE WHEN w.tsv @@ to_tsquery('simple', %s) THEN %s ELSE 0 END + "
+            order_params += [tsquery, weight]
+        sql = (
+            "SELECT w.contact_id FROM network_searchdocument w WHERE w.contact_id IN "
+            f"({' UNION '.join(windows)}) ORDER BY ({order}0) DESC, {self.RANK}, "
+            "w.rank_key LIMIT %s"
+        )
+        return self._ids(sql, [*params, *order_params, match, limit])
 
     @staticmethod
     def _where(

@@ -288,18 +288,21 @@ def _ts_direct(term: Term) -> str:
 
 
 def partial_tsqueries(query: Query) -> list[tuple[str, float]]:
-    """Each group of the fallback as its own tsquery, with what matching it is worth (the
-    weights of the words it stands for, rare words more), for PostgreSQL to order partial
-    matches as the ranking in Python does: ts_rank knows nothing of how rare a word is, and
-    gave a sentence's common words ("machines") the page."""
+    """Each word of the fallback, and each occupation the query names, as its own tsquery
+    with what matching it is worth (the word's weight, rare words more; an occupation, the
+    words it stands for), for PostgreSQL to gather and order partial matches as the ranking
+    in Python does: ts_rank knows nothing of how rare a word is, and gave a sentence's
+    common words ("machines") the page."""
     telling = _fallback_terms(query)
     out = []
     for terms, syn in query.groups():
-        tokens = [tok for t in terms if id(t) in telling for tok in t.tokens()]
-        if syn:
-            tokens += syn.tokens()
-        if tokens:
-            out.append((" | ".join(dict.fromkeys(tokens)), sum(t.weight for t in terms)))
+        # Each word on its own, worth its own weight: as one group, "contracts manager" gave
+        # every manager the weight of both words, above the rare word that tells
+        # ("futures" in "futures contracts manager").
+        out += [(" | ".join(t.tokens()), t.weight) for t in terms if id(t) in telling]
+        if syn and syn.tokens():
+            # The occupation the words name stands for all of them.
+            out.append((" | ".join(syn.tokens()), sum(t.weight for t in terms)))
     return out
 
 

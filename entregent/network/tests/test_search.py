@@ -183,6 +183,17 @@ class SearchTests(SearchCorpus):
         self.assertEqual([h.contact.display_name for h in results.full_hits], ["Hélène Dubois"])
         self.assertEqual(len(results.partial_hits), PARTIAL_SHOWN)
 
+    def test_a_rare_word_is_not_crowded_out_of_the_partial_matches_by_common_ones(self) -> None:
+        # No one is a "kitesurf contracts manager": the one kitesurf instructor must still
+        # come before the many managers, although the thesaurus reads "contracts manager"
+        # as one occupation (a group of two words, worth more than the rare word alone).
+        for n in range(CANDIDATES + 10):
+            make_contact(self.alice, f"Manager {n}", headline=f"Project manager {n}")
+        make_contact(self.alice, "Iris Kite", headline="Kitesurf instructor")
+        results = search(self.alice, "kitesurf contracts manager")
+        self.assertTrue(results.partial)
+        self.assertEqual(names(results)[:1], ["Iris Kite"])
+
     def test_interactions_and_notes_are_searched(self) -> None:
         self.assertEqual(names(search(self.alice, "lyon")), ["Louis Martin"])
         self.assertEqual(names(search(self.alice, "react")), ["Sophie Laurent"])
