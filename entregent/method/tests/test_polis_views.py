@@ -369,13 +369,13 @@ class RoundTripTests(PolisPagesTestCase):
 
         def who(result: dict[str, Any], version: StepVersion) -> list[Any]:
             # Each participant by what they voted: the names differ, the votes do not.
-            votes_of: dict[str, frozenset[tuple[int, str]]] = {}
+            votes_of: dict[str, list[tuple[int, str]]] = {}
             for vote in Vote.objects.filter(comment__version=version):
                 key = f"u{vote.voter_id}" if vote.voter_id else f"i{vote.participant_id}"
                 statement = old_pk.get(vote.comment_id, vote.comment_id)
-                votes_of[key] = votes_of.get(key, frozenset()) | {(statement, vote.choice)}
+                votes_of.setdefault(key, []).append((statement, vote.choice))
             return sorted(
-                sorted(Counter(votes_of[m] for m in group["members"]).items(), key=repr)
+                sorted(Counter(tuple(sorted(votes_of[m])) for m in group["members"]).items())
                 for group in result["groups"]
             )
 
