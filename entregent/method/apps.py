@@ -34,5 +34,13 @@ class MethodConfig(AppConfig):
         )
         # Deleted with the member: a record of emails sent to them, nothing of the community's.
         registry.register(models.PublicationEmail, "recipient", exclude=["last_error"])
+        # A disposition is the method's record: it stays, without who decided it.
+        registry.register(models.Disposition, "decided_by", erase=erasure.forget_decider)
+        # Applying a step and debriefing it are the member's own: deleted with them (the
+        # results' next release is computed without their numbers).
+        registry.register(models.Adoption)
+        registry.register(models.ChecklistItem, "adoption__owner")
+        registry.register(models.Debrief)
+        registry.register(models.ProgressReport, "author", erase=erasure.forget_report_author)
         # Declares the scheduler's method.publish_scheduled and method.refresh_opinions jobs.
         from entregent.method import jobs  # noqa: F401

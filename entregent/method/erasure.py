@@ -14,9 +14,11 @@ from django.utils import timezone
 from entregent.method.models import (
     Comment,
     CommentRevision,
+    Disposition,
     Flag,
     Method,
     ModerationAction,
+    ProgressReport,
     StepVersion,
     Vote,
 )
@@ -54,3 +56,11 @@ def forget_method_creator(user: User) -> None:
 
 def forget_version_author(user: User) -> None:
     StepVersion.objects.filter(created_by=user).update(created_by=None)
+
+
+def forget_decider(user: User) -> None:
+    Disposition.objects.filter(decided_by=user).update(decided_by=None)
+
+
+def forget_report_author(user: User) -> None:
+    ProgressReport.objects.filter(author=user).update(author=None)

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from entregent.goals.models import Outcome
+from entregent.goals.models import Outcome, OwnedQuerySet
 
 if TYPE_CHECKING:
     from entregent.accounts.models import User
@@ -909,3 +909,201 @@ class OpinionAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"analysis of v{self.version_id} ({self.computed_at})"
+
+
+# --- Applying a step, debriefing it, and its results (docs/architecture.md, "Results") ---
+
+
+class Adoption(models.Model):
+    """A member applying one validated step version in their own network: private to them.
+    The adoption date starts the measurement of what it brings (``method/measure.py``)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Applying it")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adoptions"
+    )
+    version = models.ForeignKey(StepVersion, on_delete=models.CASCADE, related_name="adoptions")
+    objective = models.ForeignKey(
+        "goals.Objective",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name=_("objective"),
+    )
+    adopted_on = models.DateField(_("applied since"), default=timezone.localdate)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    # An abandoned adoption still counts in the verdict once its window has ended and its
+    # member debriefed: giving up is a result too.
+    abandoned_on = models.DateField(_("abandoned on"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-adopted_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "version"], name="adoption_once_per_version")
+        ]
+        indexes = [models.Index(fields=["version", "status"], name="adoption_version")]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} applies v{self.version_id} since {self.adopted_on}"
+
+
+class ChecklistItem(models.Model):
+    """One line of a member's own checklist for an adoption: copied from the step's checklist
+    when they apply it, or added by them. Private, as the adoption is."""
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("item"), max_length=500)
+    from_step = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Debrief(models.Model):
+    """What applying a step brought one member: the numbers their own log measured since the
+    adoption (with their corrections kept beside), and in their words what they obtained, the
+    problems met, the solutions adopted. The numbers never leave the member's space except
+    inside aggregates (``method/results.py``); the text is published only if they choose.
+    A member may debrief the same adoption more than once: results use the latest."""
+
+    class Assessment(models.TextChoices):
+        WORKED = "worked", _("It worked")
+        PARTLY = "partly", _("It partly worked")
+        DID_NOT = "did_not", _("It did not work")
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("Private: only me")
+        FACILITATORS = "facilitators", _("Shared with the method's facilitators")
+        ANONYMOUS = "anonymous", _("Published anonymously")
+        SIGNED = "signed", _("Published with my name")
+
+    PUBLISHED = (Visibility.ANONYMOUS, Visibility.SIGNED)
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="debriefs")
+    # The adoption's owner and version, kept here so that owner-scoped reads and the results'
+    # aggregates read one table.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debriefs"
+    )
+    version = models.ForeignKey(StepVersion, on_delete=models.CASCADE, related_name="debriefs")
+    written_on = models.DateField(_("date"), default=timezone.localdate)
+    # What the member's log measured from the adoption to ``written_on``, frozen then: one
+    # number per outcome kind and "objectives_reached" ({"meeting": 3, ...}).
+    measured = models.JSONField(default=dict, blank=True)
+    # The member's corrections, for the numbers they changed only ({"meeting": 4}).
+    corrected = models.JSONField(default=dict, blank=True)
+    # The verdict's number: outcomes of the version's expected kind from the adoption to the
+    # end of its expected window, measured and as corrected (null: no expectation, or the
+    # window had not ended when the member debriefed).
+    window_measured = models.PositiveIntegerField(null=True, blank=True)
+    window_corrected = models.PositiveIntegerField(null=True, blank=True)
+    obtained = models.TextField(_("what I obtained that I did not have before"), blank=True)
+    problems = models.TextField(_("the problems I met"), blank=True)
+    solutions = models.TextField(_("the solutions I adopted"), blank=True)
+    assessment = models.CharField(_("did it work?"), max_length=10, choices=Assessment.choices)
+    usefulness = models.PositiveSmallIntegerField(_("usefulness, from 1 to 5"), null=True)
+    visibility = models.CharField(
+        _("who may read my text"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.PRIVATE,
+    )
+    # The text names some of the member's contacts: it is shared or published only once the
+    # member has edited it or confirmed that it may be.
+    names_confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-written_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usefulness__isnull=True)
+                | (Q(usefulness__gte=1) & Q(usefulness__lte=5)),
+                name="debrief_usefulness_1_to_5",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["version", "owner", "-written_on"], name="debrief_version"),
+            models.Index(fields=["owner", "-written_on"], name="debrief_owner"),
+        ]
+        verbose_name = _("debrief")
+        verbose_name_plural = _("debriefs")
+
+    def __str__(self) -> str:
+        return f"debrief of {self.owner_id} on v{self.version_id}, {self.written_on}"
+
+
+class ResultsRelease(models.Model):
+    """The published figures of one version at one time (``method/results.py``), frozen: a
+    new release is made only once at least 5 members have debriefed the version since the
+    previous one, so that comparing two releases never reveals one member's numbers."""
+
+    version = models.ForeignKey(
+        StepVersion, on_delete=models.CASCADE, related_name="results_releases"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # ``results.VersionResults.to_json()``.
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["version", "-created_at"], name="results_release_latest")]
+        verbose_name = _("results release")
+        verbose_name_plural = _("results releases")
+
+    def __str__(self) -> str:
+        return f"results of v{self.version_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ProgressReport(models.Model):
+    """A dated progress report (compte rendu) of a method, by its facilitators: their text
+    and the results' figures at the time of publication, frozen there. A draft until
+    published; then on the method page and in its feed."""
+
+    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="reports")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+    # The published results of the method's versions when the report was published:
+    # {"<version pk>": figures}, frozen.
+    figures = models.JSONField(default=dict, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["method", "-published_at"], name="report_latest")]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self) -> str:
+        return self.title
