@@ -711,9 +711,16 @@ def outcomes(
     groups = [g for g in by_version.values() if g.items]
     for group in groups:
         tally = Counter(item.decision_value for item in group.items)
+        # "Integrated (5)" rather than the decision's label: some are in a validated
+        # version by now, others still wait for the next one.
+        short: dict[str, str] = {
+            Disposition.Decision.INTEGRATED: _("Integrated"),
+            Disposition.Decision.REJECTED: _("Rejected"),
+            Disposition.Decision.DEFERRED: _("Deferred"),
+        }
         group.counts = [
-            (value, str(label), tally[value])
-            for value, label in Disposition.Decision.choices
+            (value, short[value], tally[value])
+            for value in Disposition.Decision.values
             if tally.get(value)
         ]
         order = {value: i for i, (value, _label) in enumerate(Disposition.Decision.choices)}

@@ -557,12 +557,13 @@ class TableHTML:
                 "disagree": gettext("%(n)d disagree"),
                 "pass": gettext("%(n)d pass"),
                 "interval": gettext("of %(votes)d votes (95%%: %(low)d–%(high)d%%)"),
-                "integrated_in": gettext("in version %(number)d"),
+                "integrated_in": gettext("Integrated in version %(number)d"),
                 "legend": gettext("Decision on #%(pk)d"),
                 "reason": gettext("Reason"),
                 "required": gettext("(required to reject)"),
                 "record": gettext("Record"),
                 "change": gettext("Change"),
+                "save": gettext("Save"),
                 "on": gettext("the decision on #%(pk)d"),
             }.items()
         }
@@ -626,8 +627,8 @@ class TableHTML:
             return ""
         label = self.labels[d.decision]
         number = self.numbers.get(d.integrated_in_id or 0)
-        if number is not None:
-            label += " " + esc(self.text["integrated_in"] % {"number": number})
+        if d.decision == Decision.INTEGRATED and number is not None:
+            label = esc(self.text["integrated_in"] % {"number": number})
         who = self.date(d.decided_at)
         if d.decided_by is not None:
             who = f"{esc(public_name(d.decided_by))}, {who}"
@@ -660,8 +661,8 @@ class TableHTML:
             reason_errors = f'<ul class="errorlist" id="d{pk}-reason-error">{items}</ul>'
             invalid = f' aria-invalid="true" aria-describedby="d{pk}-reason-error"'
             field = "field has-error"
-        button = t["change"] if row.disposition else t["record"]
-        return (
+        button = t["save"] if row.disposition else t["record"]
+        form = (
             f'<form method="post" action="{esc(row.action)}" class="disposition-form">'
             f"{self.hidden}"
             f'<fieldset class="plain"{described}><legend class="visually-hidden">'
@@ -672,4 +673,12 @@ class TableHTML:
             f"{esc(row.reason_value)}</textarea></div>"
             f'<button type="submit" class="secondary">{button}'
             f'<span class="visually-hidden"> {t["on"] % {"pk": pk}}</span></button></form>'
+        )
+        if row.disposition is None or row.form is not None:
+            return form
+        # Decided: the form folds away until the facilitator wants to change it.
+        return (
+            f'<details class="change-decision"><summary>{t["change"]}'
+            f'<span class="visually-hidden"> {t["on"] % {"pk": pk}}</span></summary>'
+            f"{form}</details>"
         )

@@ -505,9 +505,7 @@ class DispositionTests(SynthesisTestCase):
         )
         summary = fragment(response, "synthesis")
         self.assertIn("What became of the suggestions and criticisms", summary)
-        self.assertIn(
-            "Integrated in the next version (1), Rejected (1); 1 awaits a decision", summary
-        )
+        self.assertIn("Integrated (1), Rejected (1); 1 awaits a decision", summary)
         self.assertIn("Rejected Criticism: Trop long — La durée est le cœur de l'étape.", summary)
         self.assertContains(
             response, f'href="/methods/{self.method.slug}/steps/1/#{criticism.anchor}"'
