@@ -632,9 +632,10 @@ class TableHTML:
         who = self.date(d.decided_at)
         if d.decided_by is not None:
             who = f"{esc(public_name(d.decided_by))}, {who}"
+        reason = f' <span class="decision-reason">{esc(d.reason)}</span>' if d.reason else ""
         return (
             f'<p class="decision-now"><span class="decision-tag decision-{d.decision}">'
-            f'{label}</span><br><span class="muted">{who}</span></p>'
+            f'{label}</span>{reason}<br><span class="muted">{who}</span></p>'
         )
 
     def form(self, row: Row) -> str:

@@ -484,9 +484,8 @@ class DispositionTests(SynthesisTestCase):
         d.refresh_from_db()
         self.assertEqual((d.decision, d.reason, d.decided_by), ("rejected", "Déjà dit.", other))
         self.assertEqual(Disposition.objects.count(), 1)
-        self.assertIn(
-            "Coline", fragment(self.client.get(self.workspace_url()), f"row-{self.suggestion.pk}")
-        )
+        row = fragment(self.client.get(self.workspace_url()), f"row-{self.suggestion.pk}")
+        self.assertIn("Rejected Déjà dit. Coline,", row)
 
     def test_dispositions_are_public_beside_the_comment_and_in_a_summary(self) -> None:
         criticism = make_comment(self.v1, self.bob, "Trop long", "criticism")
