@@ -17,8 +17,9 @@ class Command(BaseCommand):
     help = (
         "Create the demo accounts (admin, facilitator, moderation, camille, sam; password "
         f"{PASSWORD!r}) and their networks; camille and sam also get a year of tending "
-        "(objectives, outcomes, daily health). Then the method « Développer son réseau », its "
-        "step 1 open for feedback from about thirty light members and its step 2 scheduled. "
+        "(objectives, outcomes, daily health). Then the method « Développer son réseau », "
+        "built with about thirty light members: its step 1 validated, synthesised and "
+        "validated again as version 2, its step 2 open for feedback, its step 3 scheduled. "
         "Running it again replaces the demo accounts' data with the same data and touches no "
         "other account."
     )
@@ -94,8 +95,10 @@ class Command(BaseCommand):
             self.stdout.write(line.rstrip())
         method = result["method"]
         self.stdout.write(
-            f"  Method « {method['title']} » ({method['path']}): step 1 open with "
-            f"{method['comments']} comments ({method['trashed']} trashed) and {method['votes']} "
-            f"votes from {method['voters']} members, step 2 scheduled; "
-            f"{method['light_members']} light members, firstname.lastname@demo.entregent.org"
+            f"  Method « {method['title']} » ({method['path']}): {method['comments']} "
+            f"comments ({method['trashed']} trashed) and {method['votes']} votes from "
+            f"{method['voters']} members; step 1 validated, then version 2 after a synthesis "
+            f"({method['dispositions']} dispositions); step 2 open, {method['open_voters']} "
+            f"voters; step 3 scheduled; {method['light_members']} light members, "
+            "firstname.lastname@demo.entregent.org"
         )
