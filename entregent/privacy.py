@@ -44,6 +44,10 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         # The guide: a method's validated steps as one page and as Markdown, as visible as it.
         "methods:guide",
         "methods:guide-markdown",
+        # Results, as visible as the method: released figures (5 members or nothing) and the
+        # debriefs their members chose to publish.
+        "methods:results",
+        "methods:results-json",
     }
 )
 

@@ -1,7 +1,9 @@
 """The method's scheduled jobs: publish the versions whose time has come, close the feedback
 whose closing date has passed, and retry the publication emails that failed
 (``method.publish_scheduled``); keep the opinion analyses of the versions in discussion up to
-date with their votes (``method.refresh_opinions``).
+date with their votes (``method.refresh_opinions``); release the results of the versions whose
+debriefs changed enough, or that erasures brought under the threshold
+(``method.release_results``).
 
 Every minute, so that a version set for 09:00 is out at 09:00. A version is published by the
 same conditional UPDATE as a facilitator's "publish now" (``StepVersion.publish()``), so that
@@ -27,6 +29,7 @@ logger = logging.getLogger("entregent.method.jobs")
 
 JOB_NAME = "method.publish_scheduled"
 REFRESH_OPINIONS_JOB_NAME = "method.refresh_opinions"
+RELEASE_RESULTS_JOB_NAME = "method.release_results"
 
 
 def publish_due(now: dt.datetime | None = None) -> int:
@@ -108,3 +111,20 @@ def refresh_opinions_job() -> str:
     from entregent.method import analysis
 
     return f"Refreshed {analysis.refresh_stale()} opinion analysis(es)."
+
+
+@scheduled_job(
+    RELEASE_RESULTS_JOB_NAME,
+    cron(minute="*/15"),
+    retries=1,
+    retry_delay=60,
+    description=gettext_lazy(
+        "Release the results of the step versions whose debriefs changed enough since their "
+        "last release, and withdraw those that erasures brought under five members (each "
+        "debrief saved asks for a release already: this catches the rest)."
+    ),
+)
+def release_results_job() -> str:
+    from entregent.method import releases
+
+    return f"Made {releases.release_all()} results release(s)."

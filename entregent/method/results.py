@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -506,6 +507,25 @@ def rule_text(expectation: Expectation | None, kind_label: str = "") -> str:
     return " ".join(text % values for text in (counted, reached, judged))
 
 
+def general_rule_text() -> str:
+    """How every verdict is computed, in plain words (the rule of each version adds its own
+    numbers: ``rule_text``)."""
+    return _(
+        "Each version says what it should bring: at least a number of outcomes of one kind, "
+        "for a share of the members who apply it, within a number of days. A member counts "
+        "once those days have passed since they started applying it and they have debriefed "
+        "since, even if they gave it up; members who never debriefed are shown beside, not "
+        "counted. A counted member succeeded if their own log (or their correction of it, "
+        "counted as such) reaches the number. The share of counted members who succeeded "
+        "comes with its 95%% confidence interval: the version succeeded if the whole interval "
+        "is at or above the expected share, failed if it is below, and is inconclusive "
+        "otherwise. Nothing is shown under %(minimum)d members who debriefed, no group of a "
+        "distribution holds fewer than %(bucket)d, and the figures change only once "
+        "%(changed)d more members have debriefed, so that nobody's own numbers can be read "
+        "from them."
+    ) % {"minimum": MIN_MEMBERS, "bucket": MIN_BUCKET, "changed": MIN_CHANGED}
+
+
 def verdict_label(status: str) -> str:
     labels: dict[str, str] = {
         Verdict.SUCCEEDED: _("Succeeded"),
@@ -553,7 +573,7 @@ class Presented:
     rule: str
     released_at: dt.datetime | None
     # The interval and the expected share as a picture (aria-hidden: ``summary`` says it).
-    bar: str
+    bar: SafeString
 
     @property
     def judged(self) -> bool:
@@ -579,13 +599,13 @@ def present(figures: Mapping[str, Any] | None, kind_labels: Mapping[str, str]) -
             % {"minimum": MIN_MEMBERS},
             rule="",
             released_at=released_at,
-            bar="",
+            bar=SafeString(""),
         )
     expectation = Expectation.from_json(figures.get("expectation"))
     verdict = figures.get("verdict") or {}
     status = str(verdict.get("status", Verdict.NO_EXPECTATION))
     label = kind_labels.get(expectation.kind, expectation.kind) if expectation else ""
-    bar = ""
+    bar = SafeString("")
     if status in JUDGED and expectation is not None:
         summary = ngettext(
             "%(succeeded)d of %(counted)d counted member reached the expected count: "
@@ -626,7 +646,7 @@ def present(figures: Mapping[str, Any] | None, kind_labels: Mapping[str, str]) -
     )
 
 
-def interval_svg(share: float, low: float, high: float, expected: int) -> str:
+def interval_svg(share: float, low: float, high: float, expected: int) -> SafeString:
     """The share as a point on a 0-100% track, its interval as a band, the expected share as
     a line: inline SVG, no script, hidden from screen readers (the sentence beside says it
     all). Numbers only: nothing to escape."""
@@ -635,7 +655,7 @@ def interval_svg(share: float, low: float, high: float, expected: int) -> str:
         return f"{max(0.0, min(100.0, value * 100)):.1f}"
 
     width = f"{max(0.5, (high - low) * 100):.1f}"
-    return (
+    return mark_safe(
         '<svg class="interval-chart" viewBox="0 0 100 16" preserveAspectRatio="none" '
         'aria-hidden="true" focusable="false">'
         '<rect class="interval-track" x="0" y="5" width="100" height="6"/>'
