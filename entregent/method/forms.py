@@ -22,8 +22,9 @@ from entregent.accounts.models import User
 from entregent.lib import weekly
 from entregent.method.models import Method, MethodRole, StepVersion
 
-# Slugs the URLs use for themselves: /methods/new/ is the form, not a method called "new".
-RESERVED_SLUGS = frozenset({"new"})
+# Slugs the URLs use for themselves: /methods/new/ is the form, not a method called "new";
+# /methods/applied/ lists the steps a member applies.
+RESERVED_SLUGS = frozenset({"new", "applied"})
 # A checklist is a handful of concrete actions, not a document.
 MAX_CHECKLIST_ITEMS = 30
 MAX_CHECKLIST_ITEM_CHARS = 300
