@@ -273,7 +273,14 @@ def version_new(request: AuthenticatedHttpRequest, slug: str, number: int) -> Ht
             return redirect(version)
     elif request.method == "POST":
         messages.error(request, _("Please correct the errors below."))
-    context = {"method": method, "step": step, "form": form, "based_on": latest, "mode": "new"}
+    context = {
+        "method": method,
+        "step": step,
+        "form": form,
+        "based_on": latest,
+        "mode": "new",
+        "then_validate": request.GET.get("then") == "validate",
+    }
     return render(request, "method/version_form.html", context)
 
 

@@ -645,6 +645,7 @@ class ValidationTests(SynthesisTestCase):
         # The revision starts from version 1's text.
         form = self.client.get(new_url)
         self.assertContains(form, "Appelez trois personnes perdues de vue.")
+        self.assertContains(form, "you confirm its validation on the next page")
         response = self.client.post(
             new_url,
             {
