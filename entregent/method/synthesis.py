@@ -35,7 +35,14 @@ from entregent.method.feedback import (
     rendered,
 )
 from entregent.method.forms_synthesis import DispositionForm
-from entregent.method.models import Comment, Disposition, OpinionAnalysis, Step, StepVersion
+from entregent.method.models import (
+    Comment,
+    Debrief,
+    Disposition,
+    OpinionAnalysis,
+    Step,
+    StepVersion,
+)
 from entregent.method.opinions import wilson
 
 # Under this many votes a statement's rate says "not enough votes" rather than a percentage.
@@ -683,3 +690,82 @@ class TableHTML:
             f'<span class="visually-hidden"> {t["on"] % {"pk": pk}}</span></summary>'
             f"{form}</details>"
         )
+
+
+# --- What members met applying the previous step ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    # "A member, version 2, it partly worked": anonymous unless the member signed it.
+    attribution: str
+
+
+@dataclass
+class Lessons:
+    """The debriefs of step n that members shared with the facilitators or published, for
+    drafting step n + 1 from what members met: their problems and their solutions side by
+    side, each quotable as it stands (no name unless signed)."""
+
+    step_number: int
+    debriefs: int = 0
+    problems: list[Quote] = field(default_factory=list)
+    solutions: list[Quote] = field(default_factory=list)
+    obtained: list[Quote] = field(default_factory=list)
+
+
+SHARED_WITH_FACILITATORS = (
+    Debrief.Visibility.FACILITATORS,
+    Debrief.Visibility.ANONYMOUS,
+    Debrief.Visibility.SIGNED,
+)
+
+
+def lessons(step: Step) -> Lessons | None:
+    """What members met applying the step before ``step`` (None for step 1): one query.
+    Only texts cleared for sharing (``names_confirmed``: they name none of the member's
+    contacts, or the member confirmed the names); each member's latest debrief per version."""
+    if step.number <= 1:
+        return None
+    found = Lessons(step_number=step.number - 1)
+    debriefs = (
+        Debrief.objects.filter(
+            version__step__method_id=step.method_id,
+            version__step__number=step.number - 1,
+            visibility__in=SHARED_WITH_FACILITATORS,
+            names_confirmed=True,
+        )
+        .select_related("version", "owner")
+        .order_by("-written_on", "-pk")
+    )
+    seen: set[tuple[int, int]] = set()
+    for debrief in debriefs:
+        key = (debrief.owner_id, debrief.version_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.debriefs += 1
+        attribution = _attribution(debrief)
+        for text, into in (
+            (debrief.problems, found.problems),
+            (debrief.solutions, found.solutions),
+            (debrief.obtained, found.obtained),
+        ):
+            if text.strip():
+                into.append(Quote(text.strip(), attribution))
+    return found
+
+
+def _attribution(debrief: Debrief) -> str:
+    assessment = Debrief.Assessment(debrief.assessment).label if debrief.assessment else ""
+    who = (
+        public_name(debrief.owner)
+        if debrief.visibility == Debrief.Visibility.SIGNED
+        else gettext("A member")
+    )
+    return gettext("%(who)s, version %(number)d: %(assessment)s") % {
+        "who": who,
+        "number": debrief.version.number,
+        "assessment": str(assessment).lower() if assessment else gettext("no assessment"),
+    }

@@ -74,6 +74,14 @@ def _page(
         "base": reverse("methods:synthesis", args=[method.slug, step.number]),
         "title": _("Synthesis of step %(step)d") % {"step": step.number},
     }
+    lessons = synthesis.lessons(step)
+    if lessons is not None:
+        context["lessons"] = lessons
+        context["lessons_groups"] = [
+            (_("Problems met"), lessons.problems),
+            (_("Solutions adopted"), lessons.solutions),
+            (_("What they obtained"), lessons.obtained),
+        ]
     if version is not None:
         version.step = step
         pending = next((v for v in step.versions.all() if v.is_editable), None)
