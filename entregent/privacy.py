@@ -48,6 +48,10 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         # debriefs their members chose to publish.
         "methods:results",
         "methods:results-json",
+        # Progress reports, as visible as the method: the published ones (drafts answer 404
+        # to all but the facilitators), each quoting released figures only.
+        "methods:reports",
+        "methods:report",
     }
 )
 

@@ -1,7 +1,10 @@
-"""/methods/<slug>/feed.atom: a public method's published versions, for feed readers.
+"""/methods/<slug>/feed.atom: a public method's published versions and progress reports, for
+feed readers.
 
 Feed readers have no session: only public methods have a feed. A members-only method's feed
-is 404 for everyone, logged in or not, so that no reader ever caches a members' text.
+is 404 for everyone, logged in or not, so that no reader ever caches a members' text. A
+report's entry carries its text and the verdicts it quotes in words, from its frozen figures:
+the same figures as its page, so the rules of small numbers hold here too.
 """
 
 from __future__ import annotations
@@ -12,15 +15,19 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from entregent.lib.markdown import render_markdown
+from entregent.method import reports
 from entregent.method.models import Method, StepVersion
 from entregent.method.templatetags.methods import plain_text
 
 ENTRIES = 50
+
+Item = StepVersion | reports.Listed
 
 
 class MethodFeed(Feed):
@@ -43,7 +50,9 @@ class MethodFeed(Feed):
         return obj.title
 
     def subtitle(self, obj: Method) -> str:
-        return plain_text(obj.description, 300) or _("New versions of the method’s steps.")
+        return plain_text(obj.description, 300) or _(
+            "New versions of the method’s steps, and its progress reports."
+        )
 
     def link(self, obj: Method) -> str:
         return settings.SITE_URL + obj.get_absolute_url()
@@ -51,31 +60,49 @@ class MethodFeed(Feed):
     def feed_url(self, obj: Method) -> str:
         return settings.SITE_URL + obj.get_absolute_url() + "feed.atom"
 
-    def items(self, obj: Method) -> list[StepVersion]:
-        return list(
+    def items(self, obj: Method) -> list[Item]:
+        versions = list(
             StepVersion.objects.published()
             .filter(step__method=obj)
             .select_related("step__method")
             .order_by("-published_at", "-pk")[:ENTRIES]
         )
+        # Each report with what it quotes, read once for them all.
+        entries: list[Item] = [*versions, *reports.listed(obj, limit=ENTRIES)]
+        entries.sort(key=_published_at, reverse=True)
+        return entries[:ENTRIES]
 
-    def item_title(self, item: StepVersion) -> str:
+    def item_title(self, item: Item) -> str:
+        if isinstance(item, reports.Listed):
+            return _("Progress report: %(title)s") % {"title": item.report.title}
         return _("Step %(step)d, version %(version)d: %(title)s") % {
             "step": item.step.number,
             "version": item.number,
             "title": item.title,
         }
 
-    def item_description(self, item: StepVersion) -> str:
+    def item_description(self, item: Item) -> str:
+        if isinstance(item, reports.Listed):
+            return render_to_string(
+                "method/report_feed.html", {"report": item.report, "steps": item.steps}
+            )
         return render_markdown(item.recommendation)
 
-    def item_link(self, item: StepVersion) -> str:
+    def item_link(self, item: Item) -> str:
+        if isinstance(item, reports.Listed):
+            return settings.SITE_URL + reports.url(item.report)
         return settings.SITE_URL + item.get_absolute_url()
 
-    def item_pubdate(self, item: StepVersion) -> dt.datetime | None:
+    def item_pubdate(self, item: Item) -> dt.datetime | None:
+        if isinstance(item, reports.Listed):
+            return item.report.published_at
         return item.published_at
 
-    def item_updateddate(self, item: StepVersion) -> dt.datetime | None:
+    def item_updateddate(self, item: Item) -> dt.datetime | None:
+        if isinstance(item, reports.Listed):
+            # Its text corrected after publication: readers show it again.
+            report = item.report
+            return report.updated_at if reports.was_edited(report) else report.published_at
         # When its state last moved (closed, validated, superseded): readers show it again.
         moments = [
             m
@@ -84,5 +111,12 @@ class MethodFeed(Feed):
         ]
         return max(moments) if moments else item.updated_at
 
-    def item_extra_kwargs(self, item: StepVersion) -> dict[str, Any]:
+    def item_extra_kwargs(self, item: Item) -> dict[str, Any]:
         return {}
+
+
+def _published_at(item: Item) -> tuple[dt.datetime, int]:
+    """Newest first, versions and reports together."""
+    if isinstance(item, reports.Listed):
+        return (item.report.published_at or item.report.created_at, item.report.pk)
+    return (item.published_at or item.created_at, item.pk)

@@ -1,19 +1,24 @@
 """The guide: a method's validated steps, in order, as one document to read, print or download.
 
-Each step appears with its current validated version (number, validation date, reasoning,
-recommendation, checklist, expectation). A step that readers can see but that has no validated
-version yet is listed as "not validated yet" with the version in discussion, so that the guide
-never skips a step silently. Steps with nothing published (drafts, scheduled versions) do not
-appear at all, for anyone: the guide is the public record, not the facilitators' workbench.
+Each step appears with its current validated version (number, validation date, its verdict,
+reasoning, recommendation, checklist, expectation), and the verdicts of the versions it
+replaced: what members who applied them obtained, from the versions' released figures
+(``releases.latest()``), "not enough data yet" until five members have debriefed one. A step
+that readers can see but that has no validated version yet is listed as "not validated yet"
+with the version in discussion, so that the guide never skips a step silently. Steps with
+nothing published (drafts, scheduled versions) do not appear at all, for anyone: the guide is
+the public record, not the facilitators' workbench.
 
-``build()`` reads the steps and their published versions in two queries whatever their
-number; ``to_markdown()`` and ``demoted_markdown()`` are pure functions of what it built.
+``build()`` reads the steps, their published versions and their released figures in three
+queries whatever their number; ``to_markdown()`` and ``demoted_markdown()`` are pure functions
+of what it built.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -23,9 +28,25 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from entregent.lib.markdown import render_markdown
+from entregent.method import releases, results
 from entregent.method.models import Method, Step, StepVersion
+from entregent.method.templatetags.method_results import outcome_labels
 
 State = StepVersion.State
+Figures = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A version validated before the step's current one, and its verdict: a step that
+    failed and was revised says so."""
+
+    version: StepVersion
+    figures: Figures
+
+    @property
+    def validated_on(self) -> str:
+        return validated_on(self.version)
 
 
 @dataclass(frozen=True)
@@ -36,6 +57,10 @@ class GuideStep:
     # The newest published version when it is newer than the validated one (open or in
     # synthesis): the step's next version, in discussion.
     in_discussion: StepVersion | None
+    # The validated version's released figures ({} while it has no release: "not enough
+    # data yet"), and the versions it replaced with theirs, newest first.
+    figures: Figures = field(default_factory=dict)
+    replaced: tuple[Replaced, ...] = ()
 
     @property
     def number(self) -> int:
@@ -70,9 +95,6 @@ class GuideStep:
     def expectation_html(self) -> SafeString:
         return demoted_markdown(self.validated.expectation_text if self.validated else "")
 
-    # The results issue adds each validated version's verdict here (what members who applied
-    # it obtained against its expectation), read in ``build()`` in one more query.
-
 
 @dataclass(frozen=True)
 class Guide:
@@ -89,7 +111,7 @@ class Guide:
 
 
 def build(method: Method) -> Guide:
-    """The guide of ``method`` (already fetched with ``access.get_method``): two queries."""
+    """The guide of ``method`` (already fetched with ``access.get_method``): three queries."""
     published = StepVersion.objects.published().order_by("number")
     steps = Step.objects.filter(method=method).prefetch_related(
         Prefetch("versions", queryset=published)
@@ -111,7 +133,37 @@ def build(method: Method) -> Guide:
             else None
         )
         rows.append(GuideStep(step=step, validated=validated, in_discussion=in_discussion))
-    return Guide(method=method, steps=tuple(rows))
+    # Members apply validated versions only: those ever validated have results to show.
+    judged = [
+        version
+        for row in rows
+        if row.validated is not None
+        for version in row.step.versions.all()
+        if version.validated_at is not None and version.number <= row.validated.number
+    ]
+    figures = releases.latest(judged)
+    judged_ids = {version.pk for version in judged}
+    with_results = []
+    for row in rows:
+        if row.validated is None:
+            with_results.append(row)
+            continue
+        current = row.validated
+        replaced = tuple(
+            Replaced(version, figures.get(version.pk, {}))
+            for version in reversed(row.step.versions.all())
+            if version.pk in judged_ids and version.number < current.number
+        )
+        with_results.append(
+            GuideStep(
+                step=row.step,
+                validated=current,
+                in_discussion=row.in_discussion,
+                figures=figures.get(current.pk, {}),
+                replaced=replaced,
+            )
+        )
+    return Guide(method=method, steps=tuple(with_results))
 
 
 # HTML ----------------------------------------------------------------------------------------
@@ -226,7 +278,7 @@ def _step_markdown(row: GuideStep, site: str) -> list[str]:
         % {"number": version.number, "date": validated_on(version)}
         + f" <{step_url}>"
     )
-    # The results issue adds the version's verdict here, after its validation line.
+    parts.extend(verdict_markdown(row))
     if version.reasoning.strip():
         parts += ["### " + _("Why"), _block(version.reasoning)]
     parts += ["### " + _("What to do"), _block(version.recommendation)]
@@ -248,5 +300,28 @@ def _step_markdown(row: GuideStep, site: str) -> list[str]:
             + _("A newer version is in discussion: %(state)s.")
             % {"state": state_phrase(row.in_discussion)}
             + "_"
+        )
+    return parts
+
+
+def verdict_markdown(row: GuideStep) -> list[str]:
+    """The validated version's verdict with its rule, and those of the versions it replaced,
+    in the words of the pages (``results.present``)."""
+    labels = outcome_labels()
+    words = results.present(row.figures, labels)
+    line = f"**{_('Results: %(verdict)s.') % {'verdict': words.label}}** {words.summary}"
+    if words.released_at is not None:
+        day = date_format(timezone.localtime(words.released_at), "j F Y")
+        line += " " + _("Figures released on %(date)s.") % {"date": day}
+    parts = [line]
+    if words.rule:
+        parts.append("_" + _("The rule:") + " " + words.rule + "_")
+    for earlier in row.replaced:
+        before = results.present(earlier.figures, labels)
+        parts.append(
+            "_"
+            + _("Version %(number)d, validated on %(date)s and since replaced:")
+            % {"number": earlier.version.number, "date": earlier.validated_on}
+            + f"_ **{before.label}.** {before.summary}"
         )
     return parts

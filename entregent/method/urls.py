@@ -6,7 +6,7 @@ of that feedback (``urls_synthesis``); the open formats, Polis-shaped exports an
 (``urls_polis``); the validated method as one document, the guide (``urls_guide``); what
 members obtained and each version's verdict, in the open (``urls_results``); applying
 a step and debriefing it (``urls_apply``: first, since ``/methods/applied/`` would otherwise be
-read as a method's address).
+read as a method's address); its progress reports (``urls_reports``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from entregent.method import (
     urls_feedback,
     urls_guide,
     urls_polis,
+    urls_reports,
     urls_results,
     urls_steps,
     urls_synthesis,
@@ -31,4 +32,5 @@ urlpatterns = (
     + urls_polis.urlpatterns
     + urls_guide.urlpatterns
     + urls_results.urlpatterns
+    + urls_reports.urlpatterns
 )

@@ -263,6 +263,9 @@ A method built **in the open**.
 
 Version 2, validated on 3 March 2026. <https://entregent.example/methods/grow/steps/1/>
 
+**Results: Not enough data yet.** Results appear once 5 members have debriefed this version: \
+fewer would say too much about each of them.
+
 ### Why
 
 You know more people than you think.
@@ -317,7 +320,8 @@ class GuideQueryTests(BaseTestCase):
                 self.assertEqual(response.status_code, 200)
                 counts.append(len(queries))
         self.assertEqual(counts[:2], counts[2:])
-        self.assertLessEqual(counts[0], 3)
+        # The method, its steps, their versions, and the versions' released figures.
+        self.assertLessEqual(counts[0], 4)
 
 
 @pytest.mark.filedb
