@@ -44,6 +44,11 @@ class DistributionRow:
     median: str
     buckets: list[BucketRow]
 
+    @property
+    def flat(self) -> bool:
+        """Median 0 and one group of everybody: nothing to show but the median."""
+        return self.median == "0" and len(self.buckets) <= 1
+
 
 def bucket_rows(distribution: Mapping[str, Any] | None) -> list[BucketRow]:
     if not distribution:
@@ -76,6 +81,17 @@ def outcome_rows(figures: Mapping[str, Any] | None) -> list[DistributionRow]:
             )
         )
     return rows
+
+
+@register.filter
+def varied(rows: list[DistributionRow]) -> list[DistributionRow]:
+    return [row for row in rows if not row.flat]
+
+
+@register.filter
+def flat(rows: list[DistributionRow]) -> str:
+    """The outcome kinds with nothing to show but a median of 0, named in one line."""
+    return ", ".join(row.label for row in rows if row.flat)
 
 
 @register.filter

@@ -9,7 +9,9 @@ import json
 import random
 from typing import Any
 
+import pytest
 import time_machine
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +22,8 @@ from entregent.method import releases
 from entregent.method.models import Debrief, Method, StepVersion
 from entregent.method.tests.factories import make_method, make_version
 from entregent.method.tests.test_releases import START, debrief, make_expected_version, members
-from entregent.test import BaseTestCase
+from entregent.test import BaseTestCase, make_user
+from entregent.tests.browser import NARROW, BrowserTestCase
 
 State = StepVersion.State
 Visibility = Debrief.Visibility
@@ -379,3 +382,38 @@ class QueryCountTests(BaseTestCase):
                 self.assertLessEqual(many, 6)
         self.client.force_login(self.alice)
         self.assertEqual(self.queries(page_url(small)), self.queries(page_url(large)))
+
+
+@pytest.mark.filedb
+class ResultsBrowserTests(BrowserTestCase):
+    """The results page in a browser: axe finds nothing serious on a screen or a phone, it
+    does not scroll sideways, and the verdict's chart is hidden from screen readers, whose
+    sentence says the same."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        method = make_method(make_user("fac@example.org", "Fatou"))
+        self.url = page_url(method)
+        version = make_expected_version(method)
+        for n, member in enumerate(members(7)):
+            debrief(
+                member,
+                version,
+                (0, 3)[n % 2],
+                measured={"reactivation": n, "meeting": 2 * n, "new_contact": 3 * n},
+                obtained="Deux anciens collègues m'ont répondu, dont un très long-mot-sans-espace"
+                + "-x" * 40,
+                visibility=Visibility.SIGNED if n % 2 else Visibility.ANONYMOUS,
+                names_confirmed=True,
+            )
+        releases.consider_release(version)
+
+    def test_it_is_accessible_on_a_screen_and_a_phone(self) -> None:
+        for page in (self.page, self.new_page(viewport=NARROW)):
+            self.visit(self.url, page)
+            self.assertIn("counted members reached", page.locator(".verdict").inner_text())
+            self.assertEqual(page.locator(".verdict-chart").get_attribute("aria-hidden"), "true")
+            violations = Axe().run(page).response["violations"]
+            serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+            self.assertEqual(serious, [])
+            self.assertIsNone(self.horizontal_overflow(page))
