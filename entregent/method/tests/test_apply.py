@@ -9,11 +9,12 @@ login page.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 
 import time_machine
 from django.test import RequestFactory
-from django.urls import resolve, reverse
+from django.urls import get_resolver, resolve, reverse
 from django.utils.html import escape
 
 from entregent.accounts.models import User
@@ -461,3 +462,63 @@ class ApplyTests(BaseTestCase):
         context = views_apply.step_context(request, step, self.old)
         self.assertEqual((context["adoption"], context["other_adoption"]), (None, adoption))
         self.assertFalse(context["applicable"])
+
+
+class WalkTests(BaseTestCase):
+    """The privacy walk (``entregent/tests/test_privacy.py``) over these routes, with Alice's
+    adoption, checklist and debrief in the database: Bob and a visitor, by GET and POST,
+    with every id of hers, see nothing of it and change nothing."""
+
+    def test_no_route_of_applying_shows_or_changes_alices_adoption(self) -> None:
+        from entregent.accounts import registry
+        from entregent.method import urls_apply
+        from entregent.method.models import Debrief
+        from entregent.tests.test_privacy import walk
+
+        method = make_method(self.facilitator, slug="walk")
+        version = make_version(
+            method, state=State.VALIDATED, validated_at=VALIDATED_AT, checklist=["walk-item"]
+        )
+        adoption, _ = adoptions.apply(self.alice, version, adopted_on=dt.date(2026, 3, 2))
+        item = adoptions.add_item(adoption, "alice-item-marker")
+        debrief = Debrief.objects.create(
+            adoption=adoption,
+            owner=self.alice,
+            version=version,
+            measured={"meeting": 3},
+            assessment="worked",
+            usefulness=4,
+            obtained="alice-debrief-marker",
+        )
+        bobs, _ = adoptions.apply(self.bob, version, adopted_on=dt.date(2026, 3, 2))
+        before = repr(registry.export_user_data(self.alice))
+        ids = [str(pk) for pk in (adoption.pk, item.pk, debrief.pk, bobs.pk)]
+        values = {"slug": ["walk"], "number": ["1"], "version": ["1"]}
+        names = {f"methods:{p.name}" for p in urls_apply.urlpatterns}
+        routes = [r for r in walk(get_resolver().url_patterns) if r.name in names]
+        self.assertEqual({r.name for r in routes}, names)
+        checked = 0
+        for route in routes:
+            choices = [values.get(p, ids) for p in route.params]
+            for combo in itertools.product(*choices):
+                url = route.url(dict(zip(route.params, combo, strict=True)))
+                for who in ("anonymous", "bob"):
+                    self.client.logout()
+                    if who == "bob":
+                        self.client.force_login(self.bob)
+                    for verb in ("get", "post"):
+                        response = getattr(self.client, verb)(
+                            url, {"done": "1", "text": "x", "assessment": "did_not"}
+                        )
+                        body = response.content.decode()
+                        with self.subTest(url=url, who=who, verb=verb):
+                            self.assertLess(response.status_code, 500)
+                            for marker in ("alice-item-marker", "alice-debrief-marker"):
+                                self.assertNotIn(marker, body)
+                        checked += 1
+        self.assertGreater(checked, 100)
+        self.assertEqual(before, repr(registry.export_user_data(self.alice)))
+        # The markers are real: Alice sees them.
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("methods:adoption", args=[adoption.pk]))
+        self.assertContains(page, "alice-item-marker")
