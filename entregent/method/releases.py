@@ -256,13 +256,14 @@ def method_results(
         ),
         published=Window(Count("pk"), partition_by=[F("version_id")]),
     )
+    if debriefs_shown is not None:
+        # The newest of each version only (every one of ``all_debriefs_of``), in SQL.
+        ranked = ranked.filter(Q(rank__lte=debriefs_shown) | Q(version_id=all_debriefs_of))
     shown: dict[int, list[Debrief]] = {}
     counts: dict[int, int] = {}
     for debrief in ranked if ids else ():
         counts[debrief.version_id] = debrief.published
-        limit = None if debrief.version_id == all_debriefs_of else debriefs_shown
-        if limit is None or debrief.rank <= limit:
-            shown.setdefault(debrief.version_id, []).append(debrief)
+        shown.setdefault(debrief.version_id, []).append(debrief)
     steps: dict[int, StepResults] = {}
     for version in versions:
         version.step.method = method
