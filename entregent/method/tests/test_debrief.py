@@ -16,6 +16,7 @@ from typing import Any
 import time_machine
 from django.urls import reverse
 
+from entregent.accounts import registry
 from entregent.accounts.models import User
 from entregent.goals.models import Objective, Outcome
 from entregent.method import adoptions, measure
@@ -469,3 +470,25 @@ class MergeTests(BaseTestCase):
         self.assertEqual(before.window_measured, 3)
         self.assertEqual(after, before)
         self.assertEqual(list(partnership.contacts.all()), [kept])
+
+
+class ExportEraseTests(DebriefCase):
+    def test_her_adoptions_checklists_and_debriefs_are_exported_and_erased_with_her(self) -> None:
+        adoptions.add_item(self.adoption, "alice-item-marker")
+        Debrief.objects.create(
+            adoption=self.adoption,
+            owner=self.alice,
+            version=self.version,
+            measured={"meeting": 3},
+            assessment="worked",
+            usefulness=4,
+            obtained="alice-debrief-marker",
+        )
+        data = repr(registry.export_user_data(self.alice))
+        for marker in ("alice-item-marker", "alice-debrief-marker", "method.Adoption"):
+            self.assertIn(marker, data)
+        bobs, _ = adoptions.apply(self.bob, self.version, adopted_on=ADOPTED_ON)
+        registry.erase_user(self.alice)
+        self.assertEqual(list(Adoption.objects.all()), [bobs])
+        self.assertFalse(Debrief.objects.exists())
+        self.assertEqual(bobs.items.count(), 1)
