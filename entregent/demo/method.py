@@ -4,10 +4,13 @@ Step 1 (mapping one's network) has gone the whole way. Its version 1 was open fo
 for twelve days: about thirty light members, Camille and Sam wrote remarks, suggestions,
 criticisms and questions, in threads the facilitator answers, and voted on each other's
 proposals; the moderator trashed one off-topic comment, after two flags. It was validated as it
-stood, so that members could apply it. Weeks later the facilitator wrote its synthesis, decided
-what became of each suggestion and criticism (integrated, rejected with a reason, or deferred),
-and validated version 2, revised from it: version 1 is superseded, its synthesis public, and
-the integrated proposals point to version 2. A few members have commented on version 2 since.
+stood, so that members could apply it. Two months later, once the first members who applied it
+had debriefed it (it failed), the facilitator wrote its synthesis, decided what became of each
+suggestion and criticism (integrated, rejected with a reason, or deferred), and validated
+version 2, revised from it: version 1 is superseded, its synthesis public, and the integrated
+proposals point to version 2. A few members have commented on version 2 since. Members applied
+version 2 in turn, and it succeeded; the facilitator's progress report says both plainly
+(``demo/applied.py``: the adoptions, the members' small networks, debriefs, releases, reports).
 
 Step 2 (reviving dormant ties) is open for feedback since a week, with enough members voting
 on enough proposals for the opinion groups to show in the synthesis workspace. Step 3 (giving
@@ -21,8 +24,9 @@ generator, so that the votes have the structure an opinion analysis should find,
 seed gives the same votes. The analyses are computed at the end (``analysis.refresh``), as the
 worker would, so that the workspace shows them at once.
 
-The light members have no network: they exist to discuss. Everything is written in bulk (a
-few dozen queries); running it again replaces the method and keeps the accounts.
+The light members exist to discuss; those who applied step 1 have a small network of their own,
+where what they obtained was logged. The discussion is written in bulk (a few dozen queries);
+running it again replaces the method and those networks, and keeps the accounts.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from entregent.accounts.models import User
+from entregent.demo.applied import write_applied
 from entregent.demo.loader import DEFAULT_SEED, MEMBERS, PASSWORD, DemoMember, ensure_user
 from entregent.goals.models import Outcome
 from entregent.method import analysis
@@ -68,12 +73,14 @@ ZONE = zoneinfo.ZoneInfo("Europe/Paris")
 # The method's story, in days before today (in Paris): created; step 1's version 1 published,
 # its feedback closed, then validated as it stood; its synthesis written and version 2 drafted,
 # then validated; step 2 published. Step 3 is published this many days from now.
-CREATED_DAYS_AGO = 60
-STEP_1_OPENED_DAYS_AGO = 45
-STEP_1_CLOSED_DAYS_AGO = 33
-STEP_1_VALIDATED_DAYS_AGO = 31
-SYNTHESIS_DAYS_AGO = 13
-STEP_1_V2_VALIDATED_DAYS_AGO = 10
+# Members applied each validated version of step 1 for long enough to judge it (30 days, then a
+# debrief: entregent/demo/applied.py): version 1 had two months before version 2 replaced it.
+CREATED_DAYS_AGO = 150
+STEP_1_OPENED_DAYS_AGO = 135
+STEP_1_CLOSED_DAYS_AGO = 123
+STEP_1_VALIDATED_DAYS_AGO = 121
+SYNTHESIS_DAYS_AGO = 66
+STEP_1_V2_VALIDATED_DAYS_AGO = 63
 STEP_2_OPENED_DAYS_AGO = 7
 SCHEDULED_IN_DAYS = 4
 # On step 1, each voter votes on at least this many proposals (and at most ``MAX_VOTES``).
@@ -870,6 +877,11 @@ remplace par un mot (proche, régulier, connaissance, perdu de vue), qui dit la 
 chiffre. Le découpage de l'étape en deux a aussi partagé : je le rejette, car écrire les trois
 premiers messages dans la semaine est ce qui donne envie de continuer.
 
+**Ce que disent les premiers résultats.** Les dix premiers membres qui ont appliqué la version 1
+en ont fait le bilan : deux seulement ont réactivé deux liens dormants dans le mois, loin des
+60 % attendus. Leurs bilans rejoignent vos commentaires : l'inventaire prend toute la place, et
+l'on n'arrive pas aux messages. La version 2 est plus courte pour cette raison.
+
 **Ce qui change dans la version 2.**
 
 - 50 à 150 personnes qui comptent, pas tout son carnet ;
@@ -1213,6 +1225,13 @@ class MethodSummary:
     dispositions: int
     # Step 2, open for feedback: how many members voted on it.
     open_voters: int
+    # Step 1 applied: members who applied a version, debriefs, results releases, and each
+    # version's verdict (status, counted members, of whom succeeded); published reports.
+    adopters: int
+    debriefs: int
+    releases: int
+    verdicts: dict[int, tuple[str, int, int]]
+    reports: int
 
 
 def load_method_demo(*, seed: str = DEFAULT_SEED, now: dt.datetime | None = None) -> MethodSummary:
@@ -1417,6 +1436,9 @@ def write_method(users: dict[str, User], rng: random.Random, now: dt.datetime) -
         publish_at=_local(now, -SCHEDULED_IN_DAYS, 9),
     )
 
+    # Step 1 applied by members in their own networks, debriefed, judged, and reported on.
+    applied = write_applied(method, {1: first, 2: second}, users, now)
+
     comments = [c for _e, c in discussed.planned + after.planned + reviving_discussed.planned]
     votes = discussed.votes + reviving_discussed.votes
     return MethodSummary(
@@ -1432,6 +1454,11 @@ def write_method(users: dict[str, User], rng: random.Random, now: dt.datetime) -
         subscribers=len(SUBSCRIBERS),
         dispositions=len(dispositions),
         open_voters=len({vote.voter_id for vote in reviving_discussed.votes}),
+        adopters=applied.adopters,
+        debriefs=applied.debriefs,
+        releases=applied.releases,
+        verdicts=applied.verdicts,
+        reports=applied.reports,
     )
 
 

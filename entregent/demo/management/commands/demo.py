@@ -19,7 +19,9 @@ class Command(BaseCommand):
         f"{PASSWORD!r}) and their networks; camille and sam also get a year of tending "
         "(objectives, outcomes, daily health). Then the method « Développer son réseau », "
         "built with about thirty light members: its step 1 validated, synthesised and "
-        "validated again as version 2, its step 2 open for feedback, its step 3 scheduled. "
+        "validated again as version 2, both applied by members in small networks of their own "
+        "and judged (version 1 failed, version 2 succeeded, a progress report says so), its "
+        "step 2 open for feedback, its step 3 scheduled. "
         "Running it again replaces the demo accounts' data with the same data and touches no "
         "other account."
     )
@@ -94,6 +96,13 @@ class Command(BaseCommand):
                 )
             self.stdout.write(line.rstrip())
         method = result["method"]
+        verdicts = ", ".join(
+            f"version {number} {status or 'without results'} ({succeeded} of {counted} "
+            "counted members reached the expected count)"
+            for number, (status, counted, succeeded) in sorted(
+                method["verdicts"].items(), key=lambda item: int(item[0])
+            )
+        )
         self.stdout.write(
             f"  Method « {method['title']} » ({method['path']}): {method['comments']} "
             f"comments ({method['trashed']} trashed) and {method['votes']} votes from "
@@ -101,4 +110,9 @@ class Command(BaseCommand):
             f"({method['dispositions']} dispositions); step 2 open, {method['open_voters']} "
             f"voters; step 3 scheduled; {method['light_members']} light members, "
             "firstname.lastname@demo.entregent.org"
+        )
+        self.stdout.write(
+            f"  Step 1 applied by {method['adopters']} members, {method['debriefs']} debriefs, "
+            f"{method['releases']} results releases: {verdicts}; {method['reports']} progress "
+            f"report published ({method['path']}reports/)"
         )
