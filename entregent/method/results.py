@@ -537,8 +537,8 @@ def verdict_label(status: str) -> str:
 
 
 def percent(value: float | None) -> str:
-    """0.6667 as "67%"."""
-    return "" if value is None else f"{round(value * 100)}%"
+    """0.6667 as "67%" (in French, "67 %": the translation places the sign)."""
+    return "" if value is None else _("%(percent)d%%") % {"percent": round(value * 100)}
 
 
 def bucket_label(bucket: Mapping[str, Any]) -> str:
