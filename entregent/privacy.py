@@ -51,7 +51,7 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         # Progress reports, as visible as the method: the published ones (drafts answer 404
         # to all but the facilitators), each quoting released figures only.
         "methods:reports",
-        "methods:report",
+        "methods:report-detail",
     }
 )
 

@@ -83,7 +83,7 @@ def publish(report: ProgressReport, now: dt.datetime | None = None) -> bool:
 
 
 def url(report: ProgressReport) -> str:
-    return reverse("methods:report", args=[report.method.slug, report.pk])
+    return reverse("methods:report-detail", args=[report.method.slug, report.pk])
 
 
 def was_edited(report: ProgressReport) -> bool:

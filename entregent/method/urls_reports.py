@@ -11,7 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/reports/", views_reports.report_list, name="reports"),
     path("<slug:slug>/reports/new/", views_reports.report_new, name="report-new"),
     # /methods/<slug>/reports/<pk>/
-    path("<slug:slug>/reports/<int:pk>/", views_reports.report_detail, name="report"),
+    path("<slug:slug>/reports/<int:pk>/", views_reports.report_detail, name="report-detail"),
     path("<slug:slug>/reports/<int:pk>/edit/", views_reports.report_edit, name="report-edit"),
     path(
         "<slug:slug>/reports/<int:pk>/publish/",

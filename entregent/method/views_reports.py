@@ -78,7 +78,7 @@ def report_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 request,
                 _("The draft is saved: only the facilitators see it until you publish it."),
             )
-            return redirect("methods:report", method.slug, report.pk)
+            return redirect("methods:report-detail", method.slug, report.pk)
         messages.error(request, _("Please correct the errors below."))
     return render(request, "method/report_form.html", {"method": method, "form": form})
 
@@ -123,7 +123,7 @@ def report_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
                 messages.success(
                     request, _("The report’s text is saved; its figures stay as published.")
                 )
-            return redirect("methods:report", method.slug, report.pk)
+            return redirect("methods:report-detail", method.slug, report.pk)
         messages.error(request, _("Please correct the errors below."))
     return render(
         request, "method/report_form.html", {"method": method, "form": form, "report": report}
@@ -149,7 +149,7 @@ def report_publish(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
         )
     else:
         messages.info(request, _("This report was already published: nothing was changed."))
-    return redirect("methods:report", method.slug, report.pk)
+    return redirect("methods:report-detail", method.slug, report.pk)
 
 
 # /methods/<slug>/reports/<pk>/delete/

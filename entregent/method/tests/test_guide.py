@@ -16,6 +16,7 @@ from entregent.goals.models import Outcome
 from entregent.method.guide import shift_headings
 from entregent.method.models import Method, StepVersion
 from entregent.method.tests.factories import make_method, make_version
+from entregent.method.tests.report_factories import debriefs, expected_version, release
 from entregent.test import BaseTestCase, make_user
 from entregent.tests.browser import NARROW, BrowserTestCase
 
@@ -322,6 +323,72 @@ class GuideQueryTests(BaseTestCase):
         self.assertEqual(counts[:2], counts[2:])
         # The method, its steps, their versions, and the versions' released figures.
         self.assertLessEqual(counts[0], 4)
+
+
+class GuideVerdictTests(BaseTestCase):
+    """Each validated version's verdict, from its released figures: the current one in full
+    with its rule, the ones it replaced in a line, "not enough data yet" until five members
+    have debriefed one; the same in the Markdown."""
+
+    method: Method
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.method = make_method(cls.facilitator, slug="grow", title="Grow", language="en")
+        # Step 1: version 1 failed (1 of 10), version 2, which replaced it, succeeded.
+        first = expected_version(cls.method, 1, 1, state=State.SUPERSEDED, title="Take stock")
+        debriefs(first, [0, 1, 0, 2, 1, 0, 1, 0, 0, 1], prefix="v1")
+        release(first)
+        second = expected_version(cls.method, 1, 2, title="Map who counts")
+        debriefs(second, [2, 3, 2, 2, 4, 2, 3, 2, 2, 2], prefix="v2")
+        release(second)
+        # Step 2: validated, four members debriefed it: nothing to show yet.
+        third = expected_version(cls.method, 2, 1, title="Revive dormant ties")
+        debriefs(third, [7, 9, 11, 13], prefix="s2")
+        release(third)
+        # Step 3: in discussion, never applied: no verdict at all.
+        make_version(cls.method, 3, 1, state=State.OPEN, title="Give before asking")
+
+    def test_the_page_shows_each_validated_versions_verdict(self) -> None:
+        page = self.client.get(guide_url(self.method)).content.decode()
+        step_1, step_2, step_3 = (
+            page.split('id="step-1"')[1].split('id="step-2"')[0],
+            page.split('id="step-2"')[1].split('id="step-3"')[0],
+            page.split('id="step-3"')[1],
+        )
+
+        self.assertIn('<strong class="verdict-badge">Succeeded</strong>', step_1)
+        self.assertIn("10 of 10 counted members reached the expected count", step_1)
+        self.assertIn("The rule:", step_1)
+        self.assertIn("Version 1, validated on", step_1)
+        self.assertIn('<strong class="verdict-badge">Failed</strong>', step_1)
+        self.assertIn("1 of 10 counted members reached the expected count", step_1)
+        self.assertIn("Not enough data yet", step_2)
+        self.assertNotIn("%", step_2.split('class="guide-step-body"')[0])
+        self.assertNotIn("verdict", step_3)
+
+    def test_the_markdown_says_the_same(self) -> None:
+        text = self.client.get(markdown_url(self.method)).content.decode()
+
+        self.assertIn("**Results: Succeeded.** 10 of 10 counted members", text)
+        self.assertIn("_The rule: A member counts once 30 days have passed", text)
+        self.assertIn("_Version 1, validated on", text)
+        self.assertIn("and since replaced:_ **Failed.** 1 of 10 counted members", text)
+        self.assertIn("**Results: Not enough data yet.**", text)
+        step_3 = text.split("## Step 3: Give before asking")[1]
+        self.assertNotIn("Results", step_3)
+
+    def test_a_french_methods_markdown_gives_its_verdicts_in_french(self) -> None:
+        method = make_method(self.facilitator, slug="reseau")
+        version = expected_version(method, 1, 1)
+        debriefs(version, [2, 3, 2, 2, 4, 2, 2, 3, 2, 2], prefix="fr")
+        release(version)
+
+        text = self.client.get(markdown_url(method)).content.decode()
+
+        self.assertIn("Réussie", text)
+        self.assertNotIn("Succeeded", text)
 
 
 @pytest.mark.filedb
