@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from entregent.lib import weekly
 from entregent.lib.http import AuthenticatedHttpRequest
-from entregent.method import diffs, feedback, publication, synthesis
+from entregent.method import diffs, feedback, publication, synthesis, views_apply
 from entregent.method.access import get_method, get_step, get_version, require_facilitator
 from entregent.method.forms import PublishForm, ScheduleForm, VersionForm
 from entregent.method.models import (
@@ -148,6 +148,8 @@ def _version_page(
                 method, request.path, heading(step, version), version.recommendation
             )
         )
+    # Applying the version shown: the member's own adoption of it, or the way to apply it.
+    context["apply_box"] = views_apply.step_context(request, step, version)
     context.update(feedback.thread_context(request, method, step, version))
     return render(request, "method/step.html", context, status=status)
 
