@@ -522,3 +522,33 @@ class WalkTests(BaseTestCase):
         self.client.force_login(self.alice)
         page = self.client.get(reverse("methods:adoption", args=[adoption.pk]))
         self.assertContains(page, "alice-item-marker")
+
+
+@time_machine.travel(TODAY, tick=False)
+class StepPageTests(BaseTestCase):
+    def test_the_step_page_offers_to_apply_and_then_leads_to_her_checklist(self) -> None:
+        method = make_method(self.facilitator)
+        version = make_version(
+            method, state=State.VALIDATED, validated_at=VALIDATED_AT, checklist=CHECKLIST
+        )
+        step_url = reverse("methods:step", args=[method.slug, 1])
+        apply_url = _apply_url(version)
+        visitor = self.client.get(step_url)
+        self.assertContains(visitor, f'href="{reverse("account_login")}?next={apply_url}"')
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.get(step_url), f'href="{apply_url}"')
+        adoption, _ = adoptions.apply(self.alice, version, adopted_on=dt.date(2026, 3, 2))
+        page = self.client.get(step_url)
+        self.assertContains(page, "You apply this version since March 2, 2026.")
+        self.assertContains(page, "0 of 2 items done.")
+        self.assertContains(page, f'href="{reverse("methods:adoption", args=[adoption.pk])}"')
+        # Bob sees his own way to apply it, nothing of Alice's.
+        self.client.force_login(self.bob)
+        self.assertNotContains(self.client.get(step_url), "You apply this version")
+
+    def test_a_step_still_discussed_offers_nothing_to_apply(self) -> None:
+        method = make_method(self.facilitator)
+        make_version(method, state=State.OPEN)
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("methods:step", args=[method.slug, 1]))
+        self.assertNotContains(page, "Apply this step")
