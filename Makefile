@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run setup test test-fast lint format typecheck check bench bench-search bench-search-quality bench-dedupe bench-imports bench-tend bench-method lock messages clean
+.PHONY: run setup test test-fast lint format typecheck check bench bench-search bench-search-quality bench-dedupe bench-imports bench-tend bench-method bench-opinions bench-synthesis bench-results lock messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "entregent needs Python 3.11 or newer")'
@@ -56,6 +56,9 @@ bench: $(STAMP)
 	$(PY) bench/imports.py
 	$(PY) bench/tend.py
 	$(PY) bench/method.py
+	$(PY) bench/opinions.py
+	$(PY) bench/synthesis.py
+	$(PY) bench/results.py
 
 # Search speed at 10,000 and 100,000 contacts; search quality on held-out ESCO labels (reads
 # ../shared/data/esco at bench time only). See docs/benchmarks.md.
@@ -78,6 +81,18 @@ bench-tend: $(STAMP)
 # A step's page with 500 comments and 20,000 votes, against 50 and 2,000. See docs/benchmarks.md.
 bench-method: $(STAMP)
 	$(PY) bench/method.py
+
+# `manage.py analyze_votes` on a real Polis conversation (canadian-electoral-reform).
+bench-opinions: $(STAMP)
+	$(PY) bench/opinions.py
+
+# The synthesis workspace with 500 participants and 200 statements, the analysis cached.
+bench-synthesis: $(STAMP)
+	$(PY) bench/synthesis.py
+
+# The results page and results.json with 2,000 adopters over 10 versions.
+bench-results: $(STAMP)
+	$(PY) bench/results.py
 
 # Regenerate the French catalogue and its compiled form, both committed (needs GNU gettext; set-up does not).
 messages: $(STAMP)
