@@ -414,6 +414,10 @@ class GuideBrowserTests(BrowserTestCase):
             expected_window_days=30,
         )
         make_version(self.method, 2, 1, state=State.OPEN, title="Réactiver les liens dormants")
+        # Its verdict, with its chart and rule, on the page too.
+        version = StepVersion.objects.get(step__method=self.method, step__number=1)
+        debriefs(version, [2, 3, 2, 2, 4, 2, 3, 2, 2, 2])
+        release(version)
 
     def test_it_is_accessible_on_a_screen_and_a_phone(self) -> None:
         for page in (self.page, self.new_page(viewport=NARROW)):
@@ -425,6 +429,7 @@ class GuideBrowserTests(BrowserTestCase):
 
     def test_printed_it_drops_the_screen_links_and_gives_its_address(self) -> None:
         page = self.visit(guide_url(self.method))
+        expect(page.locator(".verdict-succeeded")).to_be_visible()
         expect(page.get_by_role("link", name="Download in Markdown")).to_be_visible()
         expect(page.locator(".guide-online")).to_be_hidden()
 
@@ -432,5 +437,8 @@ class GuideBrowserTests(BrowserTestCase):
 
         expect(page.get_by_role("link", name="Download in Markdown")).to_be_hidden()
         expect(page.locator(".guide-step-link")).to_be_hidden()
+        expect(page.locator(".guide-results-link")).to_be_hidden()
+        # The verdict is part of the document.
+        expect(page.locator(".verdict-succeeded")).to_be_visible()
         expect(page.locator(".guide-online")).to_be_visible()
         expect(page.locator(".guide-online")).to_contain_text(guide_url(self.method))

@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from entregent.method import releases, reports
 from entregent.method.models import Method, ProgressReport, StepVersion
 from entregent.method.tests.factories import make_method, make_version
 from entregent.method.tests.report_factories import debriefs, expected_version, release
-from entregent.test import BaseTestCase
+from entregent.test import BaseTestCase, make_user
+from entregent.tests.browser import NARROW, BrowserTestCase
 
 State = StepVersion.State
 
@@ -348,3 +352,58 @@ class ListingTests(ReportTestCase):
 
         self.assertContains(page, '<meta property="og:title" content="Étape 1 : le point">')
         self.assertContains(page, 'content="La version 1 a échoué."')
+
+
+@pytest.mark.filedb
+class ReportBrowserTests(BrowserTestCase):
+    """A facilitator writes a report and publishes it in a browser; readers find it on the
+    method's page; axe finds nothing serious on the pages, on a screen or a phone."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.facilitator = make_user("fac@example.org", "Fatou")
+        self.method = make_method(self.facilitator)
+        first = expected_version(self.method, 1, 1, state=State.SUPERSEDED)
+        debriefs(first, [0, 1, 0, 0, 1], prefix="v1")
+        release(first)
+        expected_version(self.method, 1, 2)
+
+    def test_a_facilitator_writes_and_publishes_a_report_that_readers_find(self) -> None:
+        page = self.page
+        self.log_in(self.facilitator, page)
+        self.visit(self.method.get_absolute_url(), page)
+        page.get_by_role("link", name="Write a progress report").click()
+        page.get_by_label("Title").fill("Étape 1 : la version 1 a échoué")
+        page.get_by_label("Text").fill("La version 1 a **échoué** : trop longue.")
+        page.get_by_role("button", name="Save the draft").click()
+        expect(page.get_by_text("Only the method’s facilitators see it.")).to_be_visible()
+        page.get_by_role("button", name="Publish the report").click()
+        expect(page.get_by_text("The report is published")).to_be_visible()
+
+        reader = self.new_page(viewport=NARROW)
+        self.visit(self.method.get_absolute_url(), reader)
+        reader.get_by_role("link", name="Étape 1 : la version 1 a échoué").click()
+        expect(reader.get_by_role("heading", level=1)).to_have_text(
+            "Étape 1 : la version 1 a échoué"
+        )
+        expect(reader.locator(".verdict-failed .verdict-badge")).to_have_text("Failed")
+        expect(reader.locator(".verdict-not_enough_data .verdict-badge")).to_have_text(
+            "Not enough data yet"
+        )
+
+    def test_the_pages_are_accessible_on_a_screen_and_a_phone(self) -> None:
+        report = ProgressReport.objects.create(
+            method=self.method, title="Étape 1 : le point", body="Le point.", author=None
+        )
+        reports.publish(report)
+        urls = [list_url(self.method), detail_url(report), self.method.get_absolute_url()]
+        for page in (self.page, self.new_page(viewport=NARROW)):
+            for url in urls:
+                with self.subTest(url=url, width=page.viewport_size):
+                    self.visit(url, page)
+                    violations = Axe().run(page).response["violations"]
+                    serious = [
+                        v["id"] for v in violations if v["impact"] in ("serious", "critical")
+                    ]
+                    self.assertEqual(serious, [])
+                    self.assertIsNone(self.horizontal_overflow(page))
