@@ -10,7 +10,7 @@ from typing import Any
 
 from django.test import SimpleTestCase
 from django.utils import translation
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from entregent.method import measure
@@ -178,6 +178,7 @@ class StatisticsTests(SimpleTestCase):
         self.assertEqual(buckets([1, 2, 3, 4]), ())
         self.assertEqual(buckets([]), ())
 
+    @settings(deadline=None)
     @given(st.lists(st.integers(min_value=0, max_value=500), max_size=200))
     def test_no_bucket_ever_holds_fewer_than_five(self, values: list[int]) -> None:
         found = buckets(values)
