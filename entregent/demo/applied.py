@@ -3,7 +3,7 @@
 Members applied each validated version of step 1 (« Cartographier son réseau ») in their own
 network, and debriefed it once its 30-day window had ended. What they obtained is measured from
 what they logged, as for any member: each of them has a small network of their own (ten
-LinkedIn connections imported the day after they started, eight of them dormant, two contacts
+LinkedIn connections imported the day after they started: eight dormant ties and two people
 seen lately), and every reactivation, meeting and new contact in their debriefs is an outcome
 that the goals app derived from an interaction they logged. A few corrected a number (a call
 they had not logged) and say so. Their texts are their own words, in French: most private,
