@@ -22,7 +22,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from entregent.accounts import registry
 from entregent.accounts.models import Notification
 from entregent.imports.models import ImportJob
-from entregent.method.models import Method, StepVersion
+from entregent.method.models import Adoption, ChecklistItem, Debrief, Method, StepVersion
 from entregent.method.tests.factories import make_method, make_version
 from entregent.network.actions import merge_contacts
 from entregent.network.models import (
@@ -50,6 +50,8 @@ MARKERS = [
     "Other Alicefriend",
     "Binned Alicecontact",
     "alice-notification-marker",
+    "alice-checklist-marker",
+    "alice-debrief-marker",
 ]
 
 
@@ -180,6 +182,20 @@ class PrivacyWalkTests(BaseTestCase):
         make_version(public, 1, 1, state=StepVersion.State.OPEN)
         cls.draft = make_version(public, 1, 2, reasoning="method-draft-version-marker")
         make_version(public, 2, 1, recommendation="method-draft-step-marker")
+        # Alice applies a validated step and debriefs it, privately: her checklist and her
+        # words are hers alone (only an aggregate of numbers ever leaves her space).
+        applied = make_version(public, 3, 1, state=StepVersion.State.VALIDATED)
+        adoption = Adoption.objects.create(owner=cls.alice, version=applied)
+        item = ChecklistItem.objects.create(adoption=adoption, text="alice-checklist-marker")
+        debrief = Debrief.objects.create(
+            adoption=adoption,
+            owner=cls.alice,
+            version=applied,
+            problems="alice-debrief-marker",
+            assessment=Debrief.Assessment.PARTLY,
+            usefulness=3,
+        )
+        cls.alice_ids = sorted({*cls.alice_ids, adoption.pk, item.pk, debrief.pk})
         members = make_method(
             cls.facilitator,
             slug=MEMBERS_METHOD,
