@@ -500,3 +500,76 @@ def display_path(path: Path) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# The page benchmarks of the other modules (tend, method, synthesis, results) share their
+# command line and their run: a database made for the run, pages timed at each size, a JSON
+# report, exit status 1 under --strict when a page misses its target.
+
+
+def page_parser(
+    doc: str | None, sizes: str, sizes_help: str, requests: int = 100, warmup: int = 10
+) -> argparse.ArgumentParser:
+    """The command line every page benchmark takes; ``sizes`` is the default of --sizes."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument("--sizes", default=sizes, help=f"{sizes_help} (default {sizes}).")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=requests,
+        help=f"Timed requests per page (default {requests}).",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=warmup,
+        help=f"Untimed requests per page first (default {warmup}).",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="Exit with status 1 if a page misses its target."
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the PostgreSQL benchmark database afterwards."
+    )
+    parser.add_argument("--output", help="JSON output (default var/bench/<name>-<database>.json).")
+    return parser
+
+
+def run_page_benchmark(
+    args: argparse.Namespace,
+    *,
+    name: str,
+    sqlite_name: str,
+    database: str,
+    code: tuple[str, ...],
+    targets: dict[str, Any],
+    run: Any,
+    sizes_json: Any = None,
+) -> int:
+    """Run ``run()`` (answering results that each have ``pages``) in a database made for
+    it, write the report to var/bench/<name>-<database>.json, and answer the exit status."""
+    from bench import _corpus
+
+    load_before = warn_if_busy()
+    postgres_url = prepare_database(sqlite_name, database)
+    from django.db import connection
+
+    vendor = connection.vendor
+    try:
+        results = run()
+    finally:
+        if postgres_url:
+            drop_postgres_database(postgres_url, keep=args.keep, database=database)
+    report = {
+        **report_header(vendor, load_before, _corpus.engine_commit(*code)),
+        "requests": args.requests,
+        "warmup": args.warmup,
+        "targets": targets,
+        "sizes": sizes_json(results) if sizes_json else [asdict(r) for r in results],
+    }
+    output = Path(args.output or BENCH_DIR / f"{name}-{vendor}.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nResults written to {display_path(output)}")
+    failed = [p for r in results for p in r.pages if not p.passed]
+    return 1 if failed and args.strict else 0

@@ -23,15 +23,13 @@ facilitator, as it opens and sorted by agreement.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import math
 import random
 import sys
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -101,61 +99,25 @@ class SizeResult:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument(
-        "--sizes",
-        default=",".join(f"{p}:{s}" for p, s in SIZES),
-        help="participants:statements per version, comma-separated; the first is the "
-        "baseline (default 50:20,500:200).",
-    )
-    parser.add_argument(
-        "--requests", type=int, default=60, help="Timed requests per page (default 60)."
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=5, help="Untimed requests per page first (default 5)."
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="Exit with status 1 if a page misses its target."
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="Keep the PostgreSQL benchmark database afterwards."
-    )
-    parser.add_argument(
-        "--output", help="JSON output (default var/bench/synthesis-<database>.json)."
-    )
-    args = parser.parse_args(argv)
+    args = pages.page_parser(
+        __doc__,
+        ",".join(f"{p}:{s}" for p, s in SIZES),
+        "participants:statements per version, comma-separated; the first is the baseline",
+        requests=60,
+        warmup=5,
+    ).parse_args(argv)
     sizes = [
         (int(p), int(s)) for p, s in (x.split(":") for x in args.sizes.split(",") if x.strip())
     ]
-
-    load_before = pages.warn_if_busy()
-    postgres_url = pages.prepare_database(SQLITE_NAME, DATABASE)
-    from django.db import connection
-
-    vendor = connection.vendor
-    try:
-        results = run(sizes, args.requests, args.warmup)
-    finally:
-        if postgres_url:
-            pages.drop_postgres_database(postgres_url, keep=args.keep, database=DATABASE)
-
-    report = {
-        **pages.report_header(vendor, load_before, _corpus.engine_commit(*CODE)),
-        "requests": args.requests,
-        "warmup": args.warmup,
-        "targets": {
-            "p95_ms": TARGET_P95_MS,
-            "page": WORKSPACE,
-            "queries": "the same at every size",
-        },
-        "sizes": [asdict(result) for result in results],
-    }
-    output = Path(args.output or pages.BENCH_DIR / f"synthesis-{vendor}.json")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {pages.display_path(output)}")
-    failed = [p for r in results for p in r.pages if not p.passed]
-    return 1 if failed and args.strict else 0
+    return pages.run_page_benchmark(
+        args,
+        name="synthesis",
+        sqlite_name=SQLITE_NAME,
+        database=DATABASE,
+        code=CODE,
+        targets={"p95_ms": TARGET_P95_MS, "page": WORKSPACE, "queries": "the same at every size"},
+        run=lambda: run(sizes, args.requests, args.warmup),
+    )
 
 
 # Set-up ------------------------------------------------------------------------------------

@@ -16,9 +16,7 @@ say) is reported as such and the run goes on.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import random
 import sys
 import time
@@ -52,53 +50,30 @@ class Extras:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument(
-        "--sizes", default="1000,10000", help="Contacts per member, comma-separated."
-    )
-    parser.add_argument(
-        "--requests", type=int, default=100, help="Timed requests per page (default 100)."
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=10, help="Untimed requests per page first (default 10)."
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="Exit with status 1 if a page misses its target."
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="Keep the PostgreSQL benchmark database afterwards."
-    )
-    parser.add_argument("--output", help="JSON output (default var/bench/tend-<database>.json).")
-    args = parser.parse_args(argv)
+    args = pages.page_parser(
+        __doc__, "1000,10000", "Contacts per member, comma-separated"
+    ).parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    extras: list[Any] = []
 
-    load_before = pages.warn_if_busy()
-    postgres_url = pages.prepare_database(SQLITE_NAME, DATABASE)
-    from django.db import connection
+    def measured() -> list[pages.SizeResult]:
+        results, found = run(sizes, args.requests, args.warmup)
+        extras.extend(found)
+        return results
 
-    vendor = connection.vendor
-    try:
-        results, extras = run(sizes, args.requests, args.warmup)
-    finally:
-        if postgres_url:
-            pages.drop_postgres_database(postgres_url, keep=args.keep, database=DATABASE)
-
-    report = {
-        **pages.report_header(vendor, load_before, _corpus.engine_commit(*CODE)),
-        "requests": args.requests,
-        "warmup": args.warmup,
-        "targets": {"p95_ms": TARGET_P95_MS, "queries": "the same at every size"},
-        "sizes": [
+    return pages.run_page_benchmark(
+        args,
+        name="tend",
+        sqlite_name=SQLITE_NAME,
+        database=DATABASE,
+        code=CODE,
+        targets={"p95_ms": TARGET_P95_MS, "queries": "the same at every size"},
+        run=measured,
+        sizes_json=lambda results: [
             {**asdict(result), "extras": asdict(extra)}
             for result, extra in zip(results, extras, strict=True)
         ],
-    }
-    output = Path(args.output or pages.BENCH_DIR / f"tend-{vendor}.json")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {pages.display_path(output)}")
-    failed = [p for r in results for p in r.pages if not p.passed]
-    return 1 if failed and args.strict else 0
+    )
 
 
 # Set-up ------------------------------------------------------------------------------------
