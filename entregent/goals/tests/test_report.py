@@ -528,3 +528,13 @@ class ReportFiguresTests(BaseTestCase):
         # A past period has no live figure: one query fewer.
         with self.assertNumQueries(3):
             build_report(self.alice, period_containing(QUARTER, d("2025-06-01")), TODAY)
+
+
+class ReportInHeaderTests(BaseTestCase):
+    def test_the_header_marks_the_report_on_its_page_only(self) -> None:
+        self.client.force_login(self.alice)
+        current = f'href="{reverse("goals:report")}" aria-current="page"'
+        self.assertContains(self.client.get(reverse("goals:report")), current)
+        # A method's page is no report of the member's, whatever its URL name says.
+        self.assertNotContains(self.client.get(reverse("methods:list")), current)
+        self.assertNotContains(self.client.get(reverse("goals:tend")), current)
