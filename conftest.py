@@ -17,3 +17,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "filedb: needs a database file shared with other processes (worker, scheduler, "
         "browser, concurrent writers); run by `make test` in a second pass",
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the site's default language. A request as a member who prefers
+    French leaves French active in the thread (as in production, where the next request
+    activates its own): a test that follows must not inherit it."""
+    from django.utils import translation
+
+    translation.deactivate()

@@ -564,6 +564,7 @@ class TableHTML:
                 "disagree": gettext("%(n)d disagree"),
                 "pass": gettext("%(n)d pass"),
                 "interval": gettext("of %(votes)d votes (95%%: %(low)d–%(high)d%%)"),
+                "percent": gettext("%(percent)d%%"),
                 "integrated_in": gettext("Integrated in version %(number)d"),
                 "legend": gettext("Decision on #%(pk)d"),
                 "reason": gettext("Reason"),
@@ -612,7 +613,7 @@ class TableHTML:
                 "high": a.high_percent,
             }
             rate = (
-                f"<strong>{a.rate_percent}%</strong> "
+                f"<strong>{t['percent'] % {'percent': a.rate_percent}}</strong> "
                 f'<span class="rate-interval-text">{interval}</span>{a.bar}'
             )
         else:
