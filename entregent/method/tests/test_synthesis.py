@@ -767,3 +767,8 @@ class ValidationTests(SynthesisTestCase):
             self.client.get(self.step_url()),
             reverse("methods:synthesis", args=[self.method.slug, 1]) + "?v=2",
         )
+        # The workspace leads to the open formats of the version it shows.
+        self.assertContains(
+            self.client.get(self.workspace_url(1)),
+            reverse("methods:polis-import", args=[self.method.slug, 1, 1]),
+        )
