@@ -1,7 +1,8 @@
 """Applying a step in a real browser: Alice applies a validated step from its page, ticks her
 checklist, adds an item, records an outcome through the site's own outcome pages, and
-debriefs with the number her log measured, corrected once. Then the pages are checked with
-axe, on a screen and on a phone.
+debriefs with the number her log measured, corrected once; as the fifth member to debrief, she
+sees the public results appear. Then the pages are checked with axe, on a screen and on a
+phone.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from entregent.goals.models import Objective, Outcome
-from entregent.method import adoptions
+from entregent.method import adoptions, releases
 from entregent.method.models import Adoption, Debrief, StepVersion
 from entregent.method.tests.factories import make_method, make_version
+from entregent.method.tests.report_factories import debriefs
 from entregent.network.tests.factories import make_contact
 from entregent.test import make_user
 from entregent.tests.browser import NARROW, BrowserTestCase
@@ -106,6 +108,42 @@ class ApplyJourneyTests(BrowserTestCase):
             adoption.objective.title if adoption.objective else "", "Trouver une mission"
         )
         self.assertEqual(adoption.items.filter(done_at__isnull=False).count(), 1)
+
+    def test_the_results_change_once_five_members_have_debriefed(self) -> None:
+        version = validated_version()
+        # Four members debriefed before her: too few for anything to be shown.
+        debriefs(version, [2, 2, 3, 1])
+        releases.consider_release(version)
+        results = "/methods/developper-son-reseau/results/"
+        page = self.visit(results)
+        expect(page.get_by_role("main")).to_contain_text("Not enough data yet")
+        expect(page.get_by_role("main")).not_to_contain_text("counted members reached")
+
+        # Alice applied it 40 days ago and had two meetings within its 30 days.
+        alice = make_user("alice@example.org", "Alice")
+        adoption, _ = adoptions.apply(
+            alice, version, adopted_on=timezone.localdate() - dt.timedelta(days=40)
+        )
+        for days in (3, 12):
+            Outcome.objects.create(
+                owner=alice,
+                kind=Outcome.Kind.MEETING,
+                occurred_on=adoption.adopted_on + dt.timedelta(days=days),
+            )
+        self.log_in(alice)
+        self.visit(f"/methods/applied/{adoption.pk}/")
+        page.get_by_role("link", name="Write a debrief").click()
+        page.get_by_label("It worked", exact=True).check()
+        page.get_by_label("4", exact=True).check()
+        page.get_by_role("button", name="Save my debrief").click()
+        expect(page.locator("ul.messages")).to_contain_text("Your debrief is saved.")
+
+        # The fifth member: the figures are released, hers inside them.
+        self.visit(results)
+        main = page.get_by_role("main")
+        expect(main).not_to_contain_text("Not enough data yet")
+        expect(main).to_contain_text("4 of 5 counted members reached the expected count")
+        expect(main).to_contain_text("Inconclusive")
 
     def test_a_name_from_her_network_waits_for_her_confirmation(self) -> None:
         version = validated_version()
