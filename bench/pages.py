@@ -573,3 +573,67 @@ def run_page_benchmark(
     print(f"\nResults written to {display_path(output)}")
     failed = [p for r in results for p in r.pages if not p.passed]
     return 1 if failed and args.strict else 0
+
+
+def passed_or_failed(page: Page) -> str:
+    return "PASS" if page.passed else "FAIL"
+
+
+def print_pages(
+    rows: list[Page],
+    *,
+    shown: dict[str, int] | None = None,
+    verdict: Any = passed_or_failed,
+    width: int = 38,
+) -> None:
+    """The timed pages of one size as a table (with a "shown" column when given: how many
+    items each page showed), then where the time goes for each page that misses its target."""
+    shown_header = "" if shown is None else f" {'shown':>5}"
+    header = (
+        f"{'page':<{width}} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} "
+        f"{'x bare':>11} {'queries':>7} {'KB':>5}{shown_header}  result"
+    )
+    print(header)
+    print("-" * len(header))
+    for page in rows:
+        if page.status != 200:
+            print(f"{page.name:<{width}} answered {page.status}: not measured  FAIL")
+            continue
+        ratios = f"{page.ratio_p50:g}/{page.ratio_p95:g}"
+        column = "" if shown is None else f" {shown.get(page.name, '')!s:>5}"
+        print(
+            f"{page.name:<{width}} {page.p50_ms:>7.1f} {page.p95_ms:>7.1f} "
+            f"{page.cpu_p50_ms:>7.1f} {page.cpu_p95_ms:>7.1f} {ratios:>11} {page.queries:>7} "
+            f"{page.bytes / 1024:>5.0f}{column}  {verdict(page)}"
+        )
+    for page in rows:
+        if not page.passed:
+            print(f"\n  {page.name} ({page.paths[0]}) misses the target; where the time goes:")
+            for line in page.hint:
+                print(f"    {line}")
+
+
+def compare_sizes(
+    sizes: list[list[Page]],
+    *,
+    verdict: Any = passed_or_failed,
+    held: Any = lambda page: True,
+    width: int = 38,
+) -> None:
+    """Each page of the largest size against the baseline (the first): how its time grows,
+    and whether its query count does (a count that grows with the data is a query per item
+    somewhere). A page ``held`` to constant queries fails at every size when its count grows."""
+    base, largest = sizes[0], sizes[-1]
+    for position, page in enumerate(largest):
+        counts = [rows[position].queries for rows in sizes]
+        if {rows[position].status for rows in sizes} != {200}:
+            print(f"  {page.name:<{width}} not measured at every size")
+            continue
+        first = base[position]
+        same = len(set(counts)) == 1
+        if not same and held(page):
+            for rows in sizes:
+                rows[position].passed = False
+        times = f"p50 {page.p50_ms / first.p50_ms:.1f}x, p95 {page.p95_ms / first.p95_ms:.1f}x"
+        queries = "same queries" if same else "QUERIES GROW " + " -> ".join(map(str, counts))
+        print(f"  {page.name:<{width}} {times:<24} {queries:<18} {verdict(page)}")

@@ -377,27 +377,7 @@ def print_table(result: SizeResult) -> None:
         f"the busiest version), {b.releases} releases; verdicts {result.verdicts} "
         f"(built in {b.build_seconds:.1f} s)"
     )
-    header = (
-        f"{'page':<38} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'x bare':>11} "
-        f"{'queries':>7} {'KB':>5}  result"
-    )
-    print(header)
-    print("-" * len(header))
-    for page in result.pages:
-        if page.status != 200:
-            print(f"{page.name:<38} answered {page.status}: not measured  FAIL")
-            continue
-        ratios = f"{page.ratio_p50:g}/{page.ratio_p95:g}"
-        print(
-            f"{page.name:<38} {page.p50_ms:>7.1f} {page.p95_ms:>7.1f} {page.cpu_p50_ms:>7.1f} "
-            f"{page.cpu_p95_ms:>7.1f} {ratios:>11} {page.queries:>7} {page.bytes / 1024:>5.0f}"
-            f"  {'PASS' if page.passed else 'FAIL'}"
-        )
-    for page in result.pages:
-        if not page.passed:
-            print(f"\n  {page.name} ({page.paths[0]}) misses the target; where the time goes:")
-            for line in page.hint:
-                print(f"    {line}")
+    pages.print_pages(result.pages)
 
 
 def compare(found: list[SizeResult]) -> None:
@@ -410,19 +390,7 @@ def compare(found: list[SizeResult]) -> None:
         f"\n{largest.built.adopters:,} adopters against the baseline of {base.built.adopters:,} "
         f"({largest.built.adopters / base.built.adopters:g}x):"
     )
-    for position, page in enumerate(largest.pages):
-        counts = [r.pages[position].queries for r in found]
-        if {r.pages[position].status for r in found} != {200}:
-            print(f"  {page.name:<38} not measured at every size")
-            continue
-        first = base.pages[position]
-        same = len(set(counts)) == 1
-        if not same:
-            for r in found:
-                r.pages[position].passed = False
-        times = f"p50 {page.p50_ms / first.p50_ms:.1f}x, p95 {page.p95_ms / first.p95_ms:.1f}x"
-        queries = "same queries" if same else "QUERIES GROW " + " -> ".join(map(str, counts))
-        print(f"  {page.name:<38} {times:<24} {queries:<18} {'PASS' if page.passed else 'FAIL'}")
+    pages.compare_sizes([r.pages for r in found])
 
 
 if __name__ == "__main__":

@@ -388,29 +388,7 @@ def print_table(result: SizeResult) -> None:
         f"{c.groups} groups); written in {c.build_seconds:.1f} s, analysed in "
         f"{c.analysis_ms:,} ms"
     )
-    header = (
-        f"{'page':<32} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} "
-        f"{'x bare':>11} {'queries':>7} {'KB':>5} {'shown':>5}  result"
-    )
-    print(header)
-    print("-" * len(header))
-    for page in result.pages:
-        if page.status != 200:
-            print(f"{page.name:<32} answered {page.status}: not measured  FAIL")
-            continue
-        ratios = f"{page.ratio_p50:g}/{page.ratio_p95:g}"
-        verdict = verdict_of(page)
-        shown = result.shown.get(page.name, "")
-        print(
-            f"{page.name:<32} {page.p50_ms:>7.1f} {page.p95_ms:>7.1f} {page.cpu_p50_ms:>7.1f} "
-            f"{page.cpu_p95_ms:>7.1f} {ratios:>11} {page.queries:>7} {page.bytes / 1024:>5.0f} "
-            f"{shown!s:>5}  {verdict}"
-        )
-    for page in result.pages:
-        if not page.passed:
-            print(f"\n  {page.name} ({page.paths[0]}) misses the target; where the time goes:")
-            for line in page.hint:
-                print(f"    {line}")
+    pages.print_pages(result.pages, shown=result.shown, verdict=verdict_of, width=32)
 
 
 def verdict_of(page: pages.Page) -> str:
@@ -424,26 +402,18 @@ def compare(results: list[SizeResult]) -> None:
     does (a count that grows with the statements is a query per statement somewhere)."""
     if len(results) < 2:
         return
-    base, largest = results[0], results[-1]
-    b, t = base.conversation, largest.conversation
+    b, t = results[0].conversation, results[-1].conversation
     print(
         f"\n{t.participants:,} participants and {t.statements:,} statements against the "
         f"baseline of {b.participants:,} and {b.statements:,} ({t.votes / b.votes:.0f}x the "
         "votes):"
     )
-    for position, page in enumerate(largest.pages):
-        counts = [r.pages[position].queries for r in results]
-        if {r.pages[position].status for r in results} != {200}:
-            print(f"  {page.name:<32} not measured at every size")
-            continue
-        first = base.pages[position]
-        same = len(set(counts)) == 1
-        if not same and page.name.startswith("workspace"):
-            for r in results:
-                r.pages[position].passed = False
-        times = f"p50 {page.p50_ms / first.p50_ms:.1f}x, p95 {page.p95_ms / first.p95_ms:.1f}x"
-        queries = "same queries" if same else "QUERIES GROW " + " -> ".join(map(str, counts))
-        print(f"  {page.name:<32} {times:<24} {queries:<18} {verdict_of(page)}")
+    pages.compare_sizes(
+        [r.pages for r in results],
+        verdict=verdict_of,
+        held=lambda page: page.name.startswith("workspace"),
+        width=32,
+    )
 
 
 if __name__ == "__main__":
