@@ -104,6 +104,24 @@ def main(argv: list[str] | None = None) -> int:
 
 # Set-up ------------------------------------------------------------------------------------
 
+
+def new_method(title: str, slug: str, facilitator: Any, moderator: Any = None) -> Any:
+    """A public method of the benchmark's, with its team (also used by bench/synthesis.py
+    and bench/results.py)."""
+    from entregent.method.models import Method, MethodRole
+
+    method = Method.objects.create(
+        title=title,
+        slug=slug,
+        description="Une méthode construite en public, une étape à la fois.",
+        created_by=facilitator,
+    )
+    method.add_role(facilitator, MethodRole.Role.FACILITATOR)
+    if moderator is not None:
+        method.add_role(moderator, MethodRole.Role.MODERATOR)
+    return method
+
+
 FIRST_NAMES = (
     "Amélie", "Thomas", "Nadia", "Julien", "Sophie", "Karim", "Élodie", "Mathieu", "Claire",
     "Yannick", "Léa", "Antoine", "Inès", "Hugo", "Marion", "Olivier", "Aïcha", "Baptiste",
@@ -176,8 +194,6 @@ def build(
         Comment,
         CommentRevision,
         Flag,
-        Method,
-        MethodRole,
         Step,
         StepVersion,
         Vote,
@@ -190,17 +206,11 @@ def build(
     opened = now - dt.timedelta(days=30)
     viewer = members[0]
     with transaction.atomic():
-        method = Method.objects.create(
-            title=f"Développer son réseau ({comments} commentaires)",
-            slug=f"bench-{comments}",
-            description="Une méthode construite en public, une étape à la fois.",
-            created_by=facilitator,
-        )
-        MethodRole.objects.bulk_create(
-            [
-                MethodRole(method=method, user=facilitator, role=MethodRole.Role.FACILITATOR),
-                MethodRole(method=method, user=moderator, role=MethodRole.Role.MODERATOR),
-            ]
+        method = new_method(
+            f"Développer son réseau ({comments} commentaires)",
+            f"bench-{comments}",
+            facilitator,
+            moderator,
         )
         step = Step.objects.create(method=method, number=1)
         version = StepVersion.objects.create(

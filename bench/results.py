@@ -34,7 +34,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import _corpus, pages  # noqa: E402
-from bench.method import make_members, sentences  # noqa: E402
+from bench.method import (  # noqa: E402
+    make_members,
+    new_method,
+    sentences,
+)
 
 SQLITE_NAME = "results.sqlite3"
 DATABASE = "entregent_bench_results"
@@ -121,8 +125,6 @@ def build(members: list[Any], facilitator: Any, adopters: int) -> Built:
     from entregent.method.models import (
         Adoption,
         Debrief,
-        Method,
-        MethodRole,
         ResultsRelease,
         Step,
         StepVersion,
@@ -133,14 +135,10 @@ def build(members: list[Any], facilitator: Any, adopters: int) -> Built:
     pool = sentences()
     today = dt.date.today()
     with transaction.atomic():
-        method = Method.objects.create(
-            title=f"Développer son réseau ({adopters} membres l'appliquent)",
-            slug=f"bench-results-{adopters}",
-            description="Une méthode construite en public, une étape à la fois.",
-            created_by=facilitator,
-        )
-        MethodRole.objects.create(
-            method=method, user=facilitator, role=MethodRole.Role.FACILITATOR
+        method = new_method(
+            f"Développer son réseau ({adopters} membres l'appliquent)",
+            f"bench-results-{adopters}",
+            facilitator,
         )
         versions = []
         for number in range(1, STEPS + 1):

@@ -38,7 +38,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import _corpus, pages  # noqa: E402
-from bench.method import body, make_members, sentences  # noqa: E402
+from bench.method import (  # noqa: E402
+    body,
+    make_members,
+    new_method,
+    sentences,
+)
 
 SQLITE_NAME = "synthesis.sqlite3"
 DATABASE = "entregent_bench_synthesis"
@@ -154,8 +159,6 @@ def build(
     from entregent.method.models import (
         Comment,
         Disposition,
-        Method,
-        MethodRole,
         Step,
         StepVersion,
         Vote,
@@ -172,17 +175,11 @@ def build(
     authors = [*voters, facilitator]
     groups = rng.choices(range(len(GROUP_SHARES)), GROUP_SHARES, k=participants)
     with transaction.atomic():
-        method = Method.objects.create(
-            title=f"Développer son réseau ({participants} participants)",
-            slug=f"bench-{participants}-{statements}",
-            description="Une méthode construite en public, une étape à la fois.",
-            created_by=facilitator,
-        )
-        MethodRole.objects.bulk_create(
-            [
-                MethodRole(method=method, user=facilitator, role=MethodRole.Role.FACILITATOR),
-                MethodRole(method=method, user=moderator, role=MethodRole.Role.MODERATOR),
-            ]
+        method = new_method(
+            f"Développer son réseau ({participants} participants)",
+            f"bench-{participants}-{statements}",
+            facilitator,
+            moderator,
         )
         step = Step.objects.create(method=method, number=1)
         version = StepVersion.objects.create(
