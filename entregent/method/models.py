@@ -997,6 +997,8 @@ class Debrief(models.Model):
         SIGNED = "signed", _("Published with my name")
 
     PUBLISHED = (Visibility.ANONYMOUS, Visibility.SIGNED)
+    # Readable by the method's facilitators (the next step's synthesis quotes them).
+    SHARED = (Visibility.FACILITATORS, *PUBLISHED)
 
     adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="debriefs")
     # The adoption's owner and version, kept here so that owner-scoped reads and the results'

@@ -716,13 +716,6 @@ class Lessons:
     obtained: list[Quote] = field(default_factory=list)
 
 
-SHARED_WITH_FACILITATORS = (
-    Debrief.Visibility.FACILITATORS,
-    Debrief.Visibility.ANONYMOUS,
-    Debrief.Visibility.SIGNED,
-)
-
-
 def lessons(step: Step) -> Lessons | None:
     """What members met applying the step before ``step`` (None for step 1): one query.
     Only texts cleared for sharing (``names_confirmed``: they name none of the member's
@@ -734,7 +727,7 @@ def lessons(step: Step) -> Lessons | None:
         Debrief.objects.filter(
             version__step__method_id=step.method_id,
             version__step__number=step.number - 1,
-            visibility__in=SHARED_WITH_FACILITATORS,
+            visibility__in=Debrief.SHARED,
             names_confirmed=True,
         )
         .select_related("version", "owner")
