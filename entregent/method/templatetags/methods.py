@@ -1,9 +1,11 @@
-"""Template filters for the method's pages: Markdown, plain-text excerpts, moments in words."""
+"""Template filters for the method's pages: Markdown, plain-text excerpts, moments in words,
+members' public names."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -14,8 +16,16 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from entregent.lib.markdown import render_markdown
+from entregent.method import feedback
 
 register = template.Library()
+
+
+@register.filter
+def public_name(user: Any) -> str:
+    """How a member is named on the method's pages: their display name, never their
+    address (``feedback.public_name``)."""
+    return feedback.public_name(user)
 
 
 @register.filter

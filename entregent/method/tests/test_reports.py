@@ -65,6 +65,19 @@ class ReportTestCase(BaseTestCase):
         return report
 
 
+class AuthorNameTests(ReportTestCase):
+    def test_a_facilitator_without_a_display_name_is_never_shown_by_address(self) -> None:
+        nameless = make_user("nameless.facilitator@example.org")
+        self.method.add_role(nameless, "facilitator")
+        report = self.published()
+        ProgressReport.objects.filter(pk=report.pk).update(author=nameless)
+        for url in (detail_url(report), list_url(self.method), self.method.get_absolute_url()):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertNotContains(response, "nameless.facilitator@example.org")
+                self.assertContains(response, "A member")
+
+
 class DraftTests(ReportTestCase):
     def test_a_draft_is_a_404_to_visitors_and_members_and_readable_by_facilitators(self) -> None:
         report = self.draft("draft-report-marker")
