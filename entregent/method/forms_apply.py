@@ -235,6 +235,8 @@ class DebriefForm(forms.ModelForm):
             field.max_length = MAX_TEXT
             field.validators.append(_max_length(MAX_TEXT))
         debrief: Debrief = self.instance
+        # The numbers as they were, to tell an edit of the figures from one of the words.
+        self.figures_before = _figures(debrief)
         if debrief.pk is not None:
             self.measured: dict[str, int] = dict(debrief.measured)
             self.window_measured = debrief.window_measured
@@ -370,9 +372,28 @@ class DebriefForm(forms.ModelForm):
             window = data["n_window"]
             debrief.window_corrected = window if window != self.window_measured else None
         debrief.names_confirmed = data["names_confirmed"]
+        if debrief.pk is not None and _figures(debrief) != self.figures_before:
+            # What the results read changed: this member counts towards the next release.
+            debrief.figures_changed_at = timezone.now()
         if commit:
             adoptions.save_debrief(debrief)
         return debrief
+
+
+# What the results read of a debrief: editing anything else (the words, who may read them)
+# must not count towards a new release (``releases.changed_since``).
+FIGURE_FIELDS = (
+    "measured",
+    "corrected",
+    "window_measured",
+    "window_corrected",
+    "assessment",
+    "usefulness",
+)
+
+
+def _figures(debrief: Debrief) -> tuple[Any, ...]:
+    return tuple(getattr(debrief, name) for name in FIGURE_FIELDS)
 
 
 def _shown_field(initial: int) -> forms.IntegerField:

@@ -1034,6 +1034,9 @@ class Debrief(models.Model):
     names_confirmed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the numbers the results read last changed (``releases.changed_since``): editing
+    # only the words or who may read them leaves it, unlike ``updated_at``.
+    figures_changed_at = models.DateTimeField(default=timezone.now)
 
     objects = OwnedQuerySet.as_manager()
 

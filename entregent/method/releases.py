@@ -104,12 +104,16 @@ def compute(version: StepVersion) -> results.VersionResults:
 
 
 def changed_since(version: StepVersion, release: ResultsRelease) -> int:
-    """Members whose debriefs of ``version`` changed since ``release``: who wrote or edited
-    one since, plus those counted then whose debriefs are gone (deleted, or erased with their
-    account). Two queries."""
+    """Members whose debriefs of ``version`` changed since ``release``: who wrote one since or
+    changed its numbers (not only its words or visibility: ``Debrief.figures_changed_at``),
+    plus those counted then whose debriefs are gone (deleted, or erased with their account).
+    Two queries."""
     debriefs = Debrief.objects.filter(version=version)
     changed = (
-        debriefs.filter(updated_at__gt=release.created_at).values("owner_id").distinct().count()
+        debriefs.filter(figures_changed_at__gt=release.created_at)
+        .values("owner_id")
+        .distinct()
+        .count()
     )
     still_there = (
         debriefs.filter(created_at__lte=release.created_at).values("owner_id").distinct().count()
@@ -125,8 +129,9 @@ def consider_release(version: StepVersion) -> ResultsRelease | None:
     # One release at a time per version: a second caller waits here, then sees the first's
     # release (SQLite serialises writers anyway).
     StepVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk").first()
-    releases = ResultsRelease.objects.filter(version=version).order_by("-created_at", "-pk")
-    current = releases.first()
+    # Read once: the current release and, after a withdrawal, the last one that showed figures.
+    releases = list(ResultsRelease.objects.filter(version=version).order_by("-created_at", "-pk"))
+    current = releases[0] if releases else None
     computed = compute(version)
     if not computed.enough:
         if current is not None and current.figures.get("enough"):

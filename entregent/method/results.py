@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -552,10 +553,12 @@ def bucket_label(bucket: Mapping[str, Any]) -> str:
 
 
 def number_label(value: float | None) -> str:
-    """A median: 2 as "2", 2.5 as "2.5", none as "–"."""
+    """A median: 2 as "2", 2.5 as "2.5" (in French, "2,5"), none as "–"."""
     if value is None:
         return "–"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    if float(value).is_integer():
+        return str(int(value))
+    return number_format(value, decimal_pos=1)
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,31 @@ class PrefillTests(DebriefCase):
             (debrief.written_on, debrief.window_measured), (dt.date(2026, 3, 20), None)
         )
 
+    def test_only_an_edit_of_the_numbers_dates_a_change_of_the_figures(self) -> None:
+        # The release rules count a member as changed from this date: editing the words or
+        # who may read them must leave it (``releases.changed_since``).
+        self.client.force_login(self.alice)
+        with time_machine.travel(DURING, tick=False):
+            shown = self.client.get(self.new_url())
+            self.client.post(self.new_url(), self.form_data(shown))
+        debrief = Debrief.objects.get()
+        self.assertEqual(debrief.figures_changed_at, DURING)
+        edit = reverse("methods:debrief-edit", args=[self.adoption.pk, debrief.pk])
+        with time_machine.travel(DURING + dt.timedelta(days=1), tick=False):
+            shown = self.client.get(edit)
+            self.client.post(
+                edit, self.form_data(shown, problems="Peu de temps", visibility="facilitators")
+            )
+        debrief.refresh_from_db()
+        self.assertEqual((debrief.problems, debrief.figures_changed_at), ("Peu de temps", DURING))
+        for day, changes in ((2, {"usefulness": "2"}), (3, {"n_other": "5"})):
+            moment = DURING + dt.timedelta(days=day)
+            with time_machine.travel(moment, tick=False):
+                shown = self.client.get(edit)
+                self.client.post(edit, self.form_data(shown, **{"usefulness": "2", **changes}))
+            debrief.refresh_from_db()
+            self.assertEqual(debrief.figures_changed_at, moment)
+
 
 class DebriefFormTests(DebriefCase):
     def test_bad_input_is_said_on_its_field(self) -> None:

@@ -16,6 +16,7 @@ from entregent.accounts import registry
 from entregent.accounts.models import User
 from entregent.goals.models import Outcome
 from entregent.method import releases
+from entregent.method.forms_apply import DebriefForm
 from entregent.method.models import Adoption, Debrief, Method, ResultsRelease, StepVersion
 from entregent.method.tests.factories import make_method, make_version
 from entregent.scheduler.registry import get_job
@@ -69,6 +70,16 @@ def debrief(
         window_measured=window,
         **fields,
     )
+
+
+def edited(item: Debrief, **changes: Any) -> dict[str, Any]:
+    """What the edit form of ``item`` sends back: as shown, with ``changes``."""
+    form = DebriefForm(instance=item, adoption=item.adoption)
+    data = {name: form[name].value() for name in form.fields}
+    data.update(changes)
+    return {
+        name: value for name, value in data.items() if value is not None and value is not False
+    }
 
 
 def members(count: int, prefix: str = "member") -> list[User]:
@@ -217,10 +228,33 @@ class ReleaseRulesTests(BaseTestCase):
             self.later()
             item.window_corrected = 2
             item.corrected = {"reactivation": 2}
+            item.figures_changed_at = timezone.now()
             item.save()
         self.assertIsNotNone(releases.consider_release(self.version))
         verdict = self.published()["verdict"]
         self.assertEqual((verdict["succeeded"], verdict["corrected"]), (5, 5))
+
+    def test_edits_of_the_words_only_are_no_change(self) -> None:
+        # Four members rewrite their text (and publish it), a fifth debriefs: a release now
+        # would differ from the last by the fifth's numbers alone.
+        crowd = members(6)
+        written = [debrief(member, self.version, 0) for member in crowd[:5]]
+        self.assertIsNotNone(releases.consider_release(self.version))
+        first = self.published()
+        for item in written[:4]:
+            self.later()
+            form = DebriefForm(
+                edited(item, obtained="Deux cafés repris.", visibility="anonymous"),
+                instance=item,
+                adoption=item.adoption,
+            )
+            self.assertTrue(form.is_valid(), form.errors)
+            form.save()
+        self.later()
+        debrief(crowd[5], self.version, 9)
+        self.assertIsNone(releases.consider_release(self.version))
+        self.assertEqual(self.published(), first)
+        self.assertEqual(ResultsRelease.objects.count(), 1)
 
     def test_a_version_without_expectation_has_figures_and_no_verdict(self) -> None:
         plain = make_version(self.method, 2, 1, state=State.VALIDATED)

@@ -26,6 +26,7 @@ from entregent.method.results import (
     counts,
     judge,
     median,
+    number_label,
     present,
     rule_text,
     verdict_of,
@@ -313,3 +314,11 @@ class WordsTests(SimpleTestCase):
         self.assertEqual(nothing.label, "Not enough data yet")
         self.assertFalse(nothing.enough)
         self.assertEqual(nothing.bar, "")
+
+    def test_a_median_is_written_the_way_the_language_writes_numbers(self) -> None:
+        with translation.override("en"):
+            self.assertEqual(
+                [number_label(v) for v in (2, 2.0, 2.5, None)], ["2", "2", "2.5", "–"]
+            )
+        with translation.override("fr"):
+            self.assertEqual([number_label(v) for v in (2, 2.5, 0.5)], ["2", "2,5", "0,5"])
