@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import time
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from entregent.method import opinions
 from entregent.method.models import Comment, OpinionAnalysis, StepVersion, Vote
+
+if TYPE_CHECKING:
+    from entregent.method.opinions import VoteMatrix
 
 # Bumped when the analysis changes, so that every cached one is computed again.
 ALGORITHM = "1"
@@ -53,7 +56,10 @@ def statements(version: StepVersion | int) -> QuerySet[Comment]:
     )
 
 
-def matrix(version: StepVersion | int) -> opinions.VoteMatrix:
+def matrix(version: StepVersion | int) -> VoteMatrix:
+    # Imported here: numpy loads in the worker that computes, not in every web process.
+    from entregent.method import opinions
+
     statement_ids = list(statements(version).values_list("pk", flat=True))
     rows = (
         Vote.objects.filter(comment__in=statements(version))
@@ -107,6 +113,8 @@ def refresh(version_id: int) -> OpinionAnalysis:
     # The signature first: a vote cast during the computation leaves it stale, to be redone.
     current = signature(version_id)
     started = time.perf_counter()
+    from entregent.method import opinions
+
     result = opinions.analyse(matrix(version_id)).to_json()
     duration_ms = round((time.perf_counter() - started) * 1000)
     fields = {

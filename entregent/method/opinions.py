@@ -14,7 +14,6 @@ of one is no group, its member joins the nearest one.
 
 from __future__ import annotations
 
-import math
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -24,16 +23,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from entregent.lib.stats import wilson
+from entregent.method.polis_rules import MIN_CLUSTERED_FOR_GROUPS, MIN_VOTES_TO_CLUSTER
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 AGREE, DISAGREE, PASS = 1, -1, 0
 
-# Polis' thresholds. A participant is placed in a group once they voted on this many
-# statements; groups are shown once this many participants are placed (fewer would make
-# "groups" of two or three people, and name them).
-MIN_VOTES_TO_CLUSTER = 7
-MIN_CLUSTERED_FOR_GROUPS = 15
 # The numbers of groups tried, and the smallest group accepted: never a group of one.
 K_RANGE = range(2, 6)
 MIN_GROUP_SIZE = 2
@@ -47,20 +44,6 @@ Z_90 = 1.2815515655446004
 SEED = 0
 # Decimals kept in the stored result: enough to rank and display, small enough to read.
 DECIMALS = 4
-
-
-def wilson(successes: int, total: int, z: float = 1.959964) -> tuple[float, float]:
-    """The 95% Wilson score interval of a proportion ``successes / total``, as (low, high);
-    (0.0, 1.0) when there is nothing to go on. Unlike the normal approximation it stays
-    within [0, 1] and is honest about small samples: 2 agrees out of 2 is (0.34, 1.0)."""
-    if total <= 0:
-        return 0.0, 1.0
-    p = successes / total
-    z2 = z * z
-    denominator = 1 + z2 / total
-    centre = (p + z2 / (2 * total)) / denominator
-    margin = z * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / denominator
-    return max(0.0, centre - margin), min(1.0, centre + margin)
 
 
 # -- The vote matrix ---------------------------------------------------------------------------

@@ -28,12 +28,15 @@ import hashlib
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from entregent.lib import csv_safety
-from entregent.method.opinions import VoteMatrix
+
+if TYPE_CHECKING:
+    from entregent.method.opinions import VoteMatrix
 
 COMMENTS_COLUMNS = (
     "timestamp",
@@ -372,6 +375,8 @@ class Conversation:
         return [c.comment_id for c in self.comments if not c.is_moderated_out]
 
     def matrix(self) -> VoteMatrix:
+        from entregent.method.opinions import VoteMatrix
+
         return VoteMatrix.from_votes(
             ((v.voter_id, v.comment_id, v.vote) for v in self.votes), self.statement_ids
         )

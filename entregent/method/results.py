@@ -76,7 +76,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from entregent.method.opinions import wilson
+from entregent.lib.stats import wilson
 
 SCHEMA = 1
 # Nothing is shown of a version below this many distinct debriefing members, and the share

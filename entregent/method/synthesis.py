@@ -23,6 +23,7 @@ from django.utils.dates import MONTHS_AP
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from entregent.lib.stats import wilson
 from entregent.method import analysis
 from entregent.method.feedback import (
     COMMENT_FIELDS,
@@ -43,7 +44,6 @@ from entregent.method.models import (
     Step,
     StepVersion,
 )
-from entregent.method.opinions import wilson
 
 # Under this many votes a statement's rate says "not enough votes" rather than a percentage.
 MIN_VOTES = 5
@@ -51,9 +51,6 @@ MIN_VOTES = 5
 DIVISIVE_SHARE = 0.25
 # How many consensus and divisive statements are listed (as Polis does: 5 of each).
 TOP = 5
-# When the analysis shows opinion groups (``opinions``: the same thresholds).
-GROUPS_MIN_PARTICIPANTS = 15
-GROUPS_MIN_VOTES = 7
 
 Decision = Disposition.Decision
 # A number no comment has, replaced in the reversed URL by each comment's id.

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from entregent.lib.http import AuthenticatedHttpRequest, safe_next
-from entregent.method import synthesis
+from entregent.method import polis_rules, synthesis
 from entregent.method.access import get_method, get_step, get_version, require_facilitator
 from entregent.method.forms_synthesis import DispositionForm, SynthesisForm, TableForm
 from entregent.method.models import Comment, Disposition, Method, Step, StepVersion
@@ -109,8 +109,8 @@ def _page(
                 "validated_pairs": list(itertools.pairwise(validated)),
                 "revisions": [v for v in versions if v.based_on_id == version.pk],
                 "thresholds": {
-                    "participants": synthesis.GROUPS_MIN_PARTICIPANTS,
-                    "votes": synthesis.GROUPS_MIN_VOTES,
+                    "participants": polis_rules.MIN_CLUSTERED_FOR_GROUPS,
+                    "votes": polis_rules.MIN_VOTES_TO_CLUSTER,
                     "min_votes": synthesis.MIN_VOTES,
                     "share": round(synthesis.DIVISIVE_SHARE * 100),
                 },

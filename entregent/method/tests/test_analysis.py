@@ -5,10 +5,13 @@ scheduler's job every few minutes), never the page itself."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import time
 
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.utils import timezone
 
 from entregent.method import analysis, moderation
@@ -225,3 +228,19 @@ class SizeTests(FeedbackTestCase):
         self.assertTrue(cached.result["groups_shown"])
         # Generous for a busy test machine; bench/opinions.py measures it.
         self.assertLess(elapsed, 10, f"refresh took {elapsed:.1f} s")
+
+
+class ImportCostTests(SimpleTestCase):
+    def test_the_web_pages_do_not_load_numpy(self) -> None:
+        # Only the worker computes the analysis: a web process reads the cached result, and
+        # states the thresholds and intervals without numpy (entregent/lib/stats.py,
+        # method/polis_rules.py).
+        code = (
+            "import sys, django; django.setup(); import entregent.urls, entregent.wsgi; "
+            "print(sorted(m for m in ('numpy', 'sklearn') if m in sys.modules))"
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "entregent.settings"}
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        self.assertEqual(done.stdout.strip().splitlines()[-1], "[]")
