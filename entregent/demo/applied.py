@@ -540,6 +540,7 @@ def debrief_of(adoption: Adoption, applied: Applied, moment: dt.datetime) -> Deb
         # Their texts name none of their contacts: nothing to confirm.
         names_confirmed=True,
         created_at=moment,
+        figures_changed_at=moment,
     )
     adoptions.save_debrief(debrief)
     # auto_now stamped the load: written (and last changed) that evening.
@@ -624,12 +625,3 @@ def plan_network(handle: str, applications: list[Applied], today: dt.date) -> Ne
     return NetworkPlan(
         language="fr", tags=[], contacts=contacts, interactions=interactions, relationships=[]
     )
-
-
-def verdict_line(summary: AppliedSummary) -> str:
-    """ "version 1 failed (2 of 10 counted), version 2 succeeded (13 of 14)": for the demo's
-    summary."""
-    parts = []
-    for number, (status, counted, succeeded) in sorted(summary.verdicts.items()):
-        parts.append(f"version {number} {status or 'without results'} ({succeeded} of {counted})")
-    return ", ".join(parts)
