@@ -88,7 +88,7 @@ def author_name(comment: Comment) -> str:
     """How a comment's author is named: a member's public name, "former member" once they
     erased their account, or "imported participant" for a comment imported from a
     Polis-format export (it never had a member behind it)."""
-    if comment.imported_author_id is not None:
+    if comment.is_imported:
         return _("Imported participant")
     return public_name(comment.author)
 

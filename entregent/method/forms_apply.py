@@ -159,7 +159,7 @@ class ItemForm(forms.ModelForm):
 class TickForm(forms.Form):
     """Done or not done: what the button says it will make the item."""
 
-    done = forms.TypedChoiceField(choices=[("1", "done"), ("0", "not done")], coerce=int)
+    done = forms.TypedChoiceField(choices=[("1", _("done")), ("0", _("not done"))], coerce=int)
 
 
 USEFULNESS_CHOICES = [(n, str(n)) for n in range(1, 6)]

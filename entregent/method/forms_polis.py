@@ -33,14 +33,11 @@ from entregent.method.models import (
 
 # Polis' largest public conversations export votes.csv files of a few megabytes.
 MAX_BYTES = 50 * 1024 * 1024
-# A conversation goes into a version that is or was discussed: not a draft nor a version
-# already superseded (its synthesis is done).
-IMPORTABLE_STATES = (
-    StepVersion.State.OPEN,
-    StepVersion.State.SYNTHESIS,
-    StepVersion.State.VALIDATED,
-)
-CHOICES = {1: Vote.Choice.AGREE, -1: Vote.Choice.DISAGREE, 0: Vote.Choice.PASS}
+# A conversation goes into a version that is or was discussed, the ones analysed: not a
+# draft nor a version already superseded (its synthesis is done).
+IMPORTABLE_STATES = analysis.ANALYSED_STATES
+# Polis' 1, -1, 0 as the site's choices.
+CHOICES = {value: choice for choice, value in analysis.CHOICE_VALUES.items()}
 
 
 class AlreadyImported(Exception):

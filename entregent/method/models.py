@@ -800,9 +800,6 @@ class ImportedParticipant(models.Model):
 
 
 class DispositionQuerySet(models.QuerySet["Disposition"]):
-    def of_step(self, step: Step) -> DispositionQuerySet:
-        return self.filter(comment__step=step)
-
     def waiting_for(self, version: StepVersion) -> DispositionQuerySet:
         """The "integrated in the next version" decisions that ``version``, validated, is
         the next version of: on comments of older versions of its step, not yet tied to a

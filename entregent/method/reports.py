@@ -103,13 +103,6 @@ class Quoted:
     version: StepVersion
     figures: Figures
 
-    @property
-    def status(self) -> str:
-        verdict = self.figures.get("verdict") or {}
-        if not self.figures.get("enough"):
-            return str(results.Verdict.NOT_ENOUGH_DATA)
-        return str(verdict.get("status", results.Verdict.NO_EXPECTATION))
-
 
 @dataclass(frozen=True)
 class QuotedStep:

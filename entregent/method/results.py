@@ -578,10 +578,6 @@ class Presented:
     # The interval and the expected share as a picture (aria-hidden: ``summary`` says it).
     bar: SafeString
 
-    @property
-    def judged(self) -> bool:
-        return self.status in JUDGED
-
 
 def present(figures: Mapping[str, Any] | None, kind_labels: Mapping[str, str]) -> Presented:
     """``figures`` (a release's, or None when the version has none yet) in words;

@@ -78,10 +78,6 @@ class Agreement:
         return self.votes >= MIN_VOTES
 
     @property
-    def disagree_rate(self) -> float:
-        return self.disagree / self.votes if self.votes else 0.0
-
-    @property
     def divisiveness(self) -> float:
         """The share of voters on the smaller side, agree or disagree: 0.5 is an even
         split of everyone; 0 is a side nobody took."""

@@ -102,11 +102,6 @@ def verdict_rows(figures: Mapping[str, Any] | None) -> list[BucketRow]:
 
 
 @register.filter
-def usefulness_rows(figures: Mapping[str, Any] | None) -> list[BucketRow]:
-    return bucket_rows((figures or {}).get("usefulness"))
-
-
-@register.filter
 def median_of(distribution: Mapping[str, Any] | None) -> str:
     return results.number_label((distribution or {}).get("median"))
 
@@ -137,8 +132,3 @@ def assessment_rows(figures: Mapping[str, Any] | None) -> list[BucketRow]:
         )
         for b in found
     ]
-
-
-@register.filter
-def percent(value: float | None) -> str:
-    return results.percent(value)
