@@ -18,8 +18,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_AP
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
@@ -28,6 +26,7 @@ from entregent.method import analysis
 from entregent.method.feedback import (
     COMMENT_FIELDS,
     DISPOSITION_FIELDS,
+    Dates,
     author_name,
     decision_text,
     disposition_of,
@@ -540,8 +539,7 @@ class TableHTML:
             f'<input type="hidden" name="next" value="{esc(next_url)}">'
         )
         self.lang = esc(language)
-        self.zone = timezone.get_current_timezone()
-        self.months = {n: esc(str(name)) for n, name in MONTHS_AP.items()}
+        self.dates = Dates()
         self.decisions = [(value, esc(str(label))) for value, label in Decision.choices]
         self.labels = {value: esc(str(label)) for value, label in Decision.choices}
         self.text = {
@@ -569,13 +567,6 @@ class TableHTML:
             }.items()
         }
         self.numbers: dict[int, int] = {}
-
-    def date(self, moment: Any) -> str:
-        local = moment.astimezone(self.zone)
-        return (
-            f'<time datetime="{local.isoformat()}">{local.day} {self.months[local.month]} '
-            f"{local.year}</time>"
-        )
 
     def rows(self, rows: list[Row], numbers: dict[int, int]) -> SafeString:
         """``numbers``: each version's number by its id, for "in version 2"."""
@@ -630,7 +621,7 @@ class TableHTML:
         number = self.numbers.get(d.integrated_in_id or 0)
         if d.decision == Decision.INTEGRATED and number is not None:
             label = esc(self.text["integrated_in"] % {"number": number})
-        who = self.date(d.decided_at)
+        who = self.dates.day(d.decided_at)
         if d.decided_by is not None:
             who = f"{esc(public_name(d.decided_by))}, {who}"
         reason = f' <span class="decision-reason">{esc(d.reason)}</span>' if d.reason else ""
