@@ -270,8 +270,6 @@ class ThreadHTML:
         self.reasons = {value: str(label) for value, label in Comment.TrashReason.choices}
         self.statuses = {value: esc(str(label)) for value, label in Comment.Status.choices}
         self.choices = [(value, esc(str(label))) for value, label in Vote.Choice.choices]
-        # Dates as the templates' "j N Y, H:i" writes them: Django's date_format took 40 µs
-        # a comment, most of it finding the time zone and the month's name again.
         self.dates = Dates()
         self.text = {
             "edited": esc(_("edited")),
