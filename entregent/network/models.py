@@ -730,10 +730,12 @@ class SearchDocument(models.Model):
         Contact, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    # A token only this member's documents carry, so the index itself scopes each search.
+    # Tokens only this member's documents carry, so the index itself scopes each search: the
+    # member and the contact's state, then the same with the tie strength ("o12x o12x5",
+    # ``documents.owner_key`` and ``band_key``), at most 20 characters.
     owner_key = models.CharField(max_length=24)
     # The order the engines read matches in, the closest ties first (``documents.rank_key``):
-    # SQLite's FTS5 rowid, PostgreSQL's ORDER BY.
+    # SQLite's FTS5 rowid; PostgreSQL reads it a band of tie strength at a time.
     rank_key = models.BigIntegerField(default=0)
     main = models.TextField(blank=True)
     extra = models.TextField(blank=True)

@@ -8,6 +8,7 @@ undos call after bulk writes); signals in ``network/signals.py`` call it on ever
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -52,7 +53,7 @@ ACTIVE, ARCHIVED, BINNED, PENDING = "x", "a", "b", "p"
 # What the documents are made of changes with the code (stems, the thesaurus, occupation
 # tokens): bump this when it does, and `rebuild_search_index --if-stale` (which `make setup`
 # runs) rebuilds documents built by an older version.
-INDEX_VERSION = "2026-11-30.1"
+INDEX_VERSION = "2026-12-01.1"
 INDEX_VERSION_KEY = "search-index-version"
 
 # A document's rank key: its place in the order the engines read matches in (see
@@ -106,8 +107,33 @@ def mark_index_current() -> None:
     cache.set(INDEX_VERSION_KEY, INDEX_VERSION, timeout=None)
 
 
+# Tie strengths in the order the rank key reads them: the closest first (none counts as 0).
+TIES = (5, 4, 3, 2, 1, 0)
+
+
 def owner_key(owner_id: int, state: str = ACTIVE) -> str:
-    return f"owner{owner_id}{state}"
+    """The token of a member's documents in one state ("o12x")."""
+    return f"o{owner_id}{state}"
+
+
+def band_key(owner_id: int, state: str, tie_strength: int | None) -> str:
+    """The token of the same documents with one tie strength ("o12x5"), so that PostgreSQL
+    can read them a band of the rank key at a time and stop at a page (``PostgresBackend``)."""
+    return f"{owner_key(owner_id, state)}{tie_strength or 0}"
+
+
+def band_keys(owner_id: int, states: list[str], ties: Iterable[int] = TIES) -> list[str]:
+    """The band tokens of a member's documents in ``states``, in rank key order."""
+    return [band_key(owner_id, state, tie) for state in states for tie in ties]
+
+
+# What owner and band tokens look like: a document's own text never holds one, or a member
+# could write another's token into a contact's notes and have it match the other's queries.
+RESERVED_TOKEN = re.compile(r"o[0-9]+[xabp][0-9]?")
+
+
+def _own(tokens: Iterable[str]) -> list[str]:
+    return [t for t in tokens if not RESERVED_TOKEN.fullmatch(t)]
 
 
 def state_of(contact: dict[str, Any]) -> str:
@@ -163,8 +189,8 @@ def build_fields(
     thesaurus = thesaurus or default_thesaurus()
     fields = {name: _folded(texts.get(name, "")) for name in ALL_FIELDS}
     index = {
-        "main": [t for name in MAIN_FIELDS for t in index_tokens(texts.get(name, ""))],
-        "extra": [t for name in EXTRA_FIELDS for t in index_tokens(texts.get(name, ""))],
+        "main": _own(t for name in MAIN_FIELDS for t in index_tokens(texts.get(name, ""))),
+        "extra": _own(t for name in EXTRA_FIELDS for t in index_tokens(texts.get(name, ""))),
     }
     entries = []
     for name, column in TAGGED_FIELDS.items():
@@ -249,7 +275,8 @@ def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, se
                 contact["pk"],
                 contact["owner_id"],
                 rank_key(contact["owner_id"], state, contact["pk"], contact["tie_strength"]),
-                owner_key(contact["owner_id"], state),
+                f"{owner_key(contact['owner_id'], state)} "
+                f"{band_key(contact['owner_id'], state, contact['tie_strength'])}",
                 main,
                 extra,
                 json.dumps(fields, ensure_ascii=False, separators=(",", ":")),

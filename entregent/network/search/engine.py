@@ -15,8 +15,10 @@ All words, on both sides, went through ``lib.text``: the engines only compare pl
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import html
+import itertools
 import re
 import threading
 import uuid
@@ -49,6 +51,7 @@ from entregent.network.search import query as q
 from entregent.network.search.documents import (
     CONCEPTS,
     CONTACT_MASK,
+    TIES,
     owner_key,
     vocabulary_version_key,
 )
@@ -63,6 +66,8 @@ CANDIDATES = 60
 # Partial matches only fill what is left of a page: fewer are enough.
 PARTIAL_CANDIDATES = 50
 PARTIAL_SHOWN = 10
+# The typed word's completions looked up one by one, up to this many (``query._prefix``).
+COMPLETIONS = 32
 # What a match in each field is worth: what people do first, then who they are, then what
 # was said of them.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -135,6 +140,7 @@ class _Vocabulary:
         self.words: set[str] = set()
         self.by_length: dict[int, list[str]] = defaultdict(list)
         self.stems: set[str] = set()
+        self.ordered: list[str] | None = None  # sorted, on first use
 
     def load(self, owner_id: int) -> None:
         for word in SearchTerm.objects.filter(owner_id=owner_id).values_list("word", flat=True):
@@ -142,6 +148,20 @@ class _Vocabulary:
                 self.words.add(word)
                 self.by_length[len(word)].append(word)
                 self.stems.add(stems(word)[0])
+
+    def completions(self, prefix: str, limit: int) -> list[str] | None:
+        """The words that start with ``prefix`` (itself aside), or None if more than ``limit``."""
+        if self.ordered is None:
+            self.ordered = sorted(self.words)
+        found: list[str] = []
+        for word in itertools.islice(self.ordered, bisect.bisect_left(self.ordered, prefix), None):
+            if not word.startswith(prefix):
+                break
+            if word != prefix:
+                if len(found) == limit:
+                    return None
+                found.append(word)
+        return found
 
     def knows(self, word: str) -> bool:
         """Whether the member's contacts hold this word, or another form of it."""
@@ -329,6 +349,18 @@ MAIN_TSVECTOR = "(to_tsvector('simple', d.owner_key) || to_tsvector('simple', d.
 
 
 class PostgresBackend(Backend):
+    # GIN gives matches in no useful order: "ORDER BY rank_key LIMIT 60" read every match's
+    # row to sort them (5,400 rows and 12 to 44 ms for "manager" at 100,000 contacts, against
+    # 2 ms for any 60 of them). So each query first reads a few more matches than it needs,
+    # in no order (``_first``): when that is all of them, they are sorted; when there are
+    # more, the rank key order is read a band at a time, closest ties first, as the owner
+    # tokens also name the tie strength (``documents.owner_key``): the arms of a UNION ALL,
+    # which PostgreSQL runs in turn (parallel plans are off, ``planner()``) until the LIMIT,
+    # each arm stopping at its own. Bands cost a scan of the GIN index each, which is why
+    # they are kept for queries with many matches. Within a band, matches come in the
+    # table's order rather than the contact id's: which of more than a page of equally close
+    # matches are read is as arbitrary as before.
+
     # Half SQLite's window: ts_rank reads and decompresses each row's whole tsvector, where
     # bm25 reads the positions of the query's words only. Measured at 100,000 contacts: p50
     # 27 -> 24 ms, p95 98 -> 81, for one query of the quality benchmark's 1,976 (recall@10
@@ -337,27 +369,22 @@ class PostgresBackend(Backend):
 
     def direct(self, query: q.Query, scope: ContactQuerySet | None, limit: int) -> list[int]:
         # The main fields' own index (migration 0009), on this very expression.
-        where, params = self._where(MAIN_TSVECTOR, q.to_tsquery(query, direct=True), query, scope)
-        sql = (
-            "SELECT d.contact_id FROM network_searchdocument d "
-            f"WHERE {where} ORDER BY d.rank_key LIMIT %s"
-        )
-        return self._ids(sql, [*params, limit])
+        words = q.to_tsquery(query, direct=True, owners=False)
+        sql, params = self._first(MAIN_TSVECTOR, words, query, scope, ["contact_id"], limit)
+        return self._ids(sql, params)
 
     def ranked(
         self, query: q.Query, scope: ContactQuerySet | None, limit: int, *, any_group: bool
     ) -> list[int]:
-        match = q.to_tsquery(query, any_group)
         groups = q.partial_tsqueries(query) if any_group else []
         if len(groups) > 1:
-            return self._ranked_partial(query, scope, limit, match, groups)
-        where, params = self._where("d.tsv", match, query, scope)
-        sql = (
-            "SELECT contact_id FROM (SELECT d.contact_id, d.tsv, d.rank_key "
-            f"FROM network_searchdocument d WHERE {where} ORDER BY d.rank_key LIMIT %s) w "
-            f"ORDER BY {self.RANK}, w.rank_key LIMIT %s"
+            return self._ranked_partial(query, scope, limit, groups)
+        words = q.to_tsquery(query, any_group, owners=False)
+        window, params = self._first(
+            "d.tsv", words, query, scope, ["contact_id", "tsv", "rank_key"], self.WINDOW
         )
-        return self._ids(sql, [*params, self.WINDOW, match, limit])
+        sql = f"SELECT contact_id FROM ({window}) w ORDER BY {self.RANK}, w.rank_key LIMIT %s"
+        return self._ids(sql, [*params, q.to_tsquery(query, any_group), limit])
 
     # ts_rank's weights are D (the owner key, worth nothing), C (other fields), B (unused) and
     # A (main fields): main fields count four times the others, as in SQLite's bm25.
@@ -368,7 +395,6 @@ class PostgresBackend(Backend):
         query: q.Query,
         scope: ContactQuerySet | None,
         limit: int,
-        match: str,
         groups: list[tuple[str, float]],
     ) -> list[int]:
         """Partial matches, with a window per group of words rather than one for all: in a
@@ -376,16 +402,14 @@ class PostgresBackend(Backend):
         fill it before those of the rare one that tells ("futures"), which bm25's IDF would
         have brought up but ts_rank cannot. Then the best first by the weight of the words
         they match, as in Python, and ts_rank among equals."""
-        owners = " | ".join(query.owner_keys)
         per_group = max(self.WINDOW // len(groups), 100)
         windows, params = [], []
         for tsquery, _weight in groups:
-            where, where_params = self._where("d.tsv", f"({owners}) & ({tsquery})", query, scope)
-            windows.append(
-                f"(SELECT d.contact_id FROM network_searchdocument d WHERE {where} "
-                "ORDER BY d.rank_key LIMIT %s)"
+            window, window_params = self._first(
+                "d.tsv", tsquery, query, scope, ["contact_id"], per_group
             )
-            params += [*where_params, per_group]
+            windows.append(f"({window})")
+            params += window_params
         order, order_params = "", []
         for tsquery, weight in groups:
             order += "CASE WHEN w.tsv @@ to_tsquery('simple', %s) THEN %s ELSE 0 END + "
@@ -395,25 +419,57 @@ class PostgresBackend(Backend):
             f"({' UNION '.join(windows)}) ORDER BY ({order}0) DESC, {self.RANK}, "
             "w.rank_key LIMIT %s"
         )
+        match = q.to_tsquery(query, any_group=True)
         return self._ids(sql, [*params, *order_params, match, limit])
+
+    def _first(
+        self,
+        vector: str,
+        words: str,
+        query: q.Query,
+        scope: ContactQuerySet | None,
+        columns: list[str],
+        limit: int,
+    ) -> tuple[str, list[Any]]:
+        """The first ``limit`` documents in rank key order whose ``vector`` matches ``words``,
+        as ``columns``: the probe's matches sorted when it holds them all, else band by band."""
+        probe = limit + 100
+        selected = ", ".join(f"d.{c}" for c in columns)
+        owners = " | ".join(query.owner_keys)
+        where, params = self._where(vector, f"({owners}) & ({words})", query, scope)
+        params += [probe, probe, limit]
+        arms = []
+        for key in query.bands:
+            arm_where, arm_params = self._where(vector, f"{key} & ({words})", query, scope)
+            arms.append(
+                f"(SELECT {selected} FROM network_searchdocument d WHERE {arm_where} LIMIT %s)"
+            )
+            params += [*arm_params, limit]
+        sql = (
+            f"WITH probe AS MATERIALIZED (SELECT {selected}, d.rank_key AS probe_key "
+            f"FROM network_searchdocument d WHERE {where} LIMIT %s) "
+            f"(SELECT {', '.join(columns)} FROM probe WHERE (SELECT count(*) FROM probe) < %s "
+            "ORDER BY probe_key LIMIT %s) UNION ALL "
+            f"(SELECT * FROM ({' UNION ALL '.join(arms)}) banded "
+            "WHERE (SELECT count(*) FROM probe) >= %s LIMIT %s)"
+        )
+        return sql, [*params, probe, limit]
 
     @staticmethod
     def _where(
         vector: str, match: str, query: q.Query, scope: ContactQuerySet | None
     ) -> tuple[str, list[Any]]:
         condition = f"{vector} @@ to_tsquery('simple', %s)"
-        if scope is None:
-            return condition, [match]
         filters = query.filters
-        if (
-            filters.tag
-            and not (filters.organisation or filters.strength)
-            and filters.status in ("", "archived", "all")
-        ):
-            # A tag alone: the owner keys already keep the member's documents in the state
-            # asked for (active, archived or both), so the
-            # tag's own rows are the whole filter, read from their index, rather than every
-            # contact of the member hashed first (13 -> 2.6 ms at 10,000 contacts).
+        # The owner tokens say whose documents, in which state and how close a tie: the
+        # status "archived" or "all" and a strength filter need nothing more.
+        rest = filters.tag or filters.organisation or filters.status in ("due", "dormant")
+        if scope is None or not rest:
+            return condition, [match]
+        if filters.tag and not filters.organisation and filters.status not in ("due", "dormant"):
+            # A tag, and what the tokens say: the tag's own rows are the whole filter, read
+            # from their index, rather than every contact of the member hashed first (13 ->
+            # 2.6 ms at 10,000 contacts).
             tagged = Contact.tags.through.objects.filter(
                 tag__owner_id=query.owner_id, tag__name__iexact=filters.tag
             ).values("contact_id")
@@ -723,6 +779,8 @@ def prepare(
             found = engine.containing(user.pk, pieces, 20 * len(pieces))
             parts += [w for w in found if w != term.word]
             term.parts = list(dict.fromkeys(parts))
+            if term.prefix:
+                term.completions = vocab.completions(term.word, COMPLETIONS)
     thesaurus = thesaurus or default_thesaurus()
     synonyms = q.expand_synonyms(words, thesaurus) if words else []
     for term in terms:
@@ -730,8 +788,13 @@ def prepare(
     states = {"archived": [documents.ARCHIVED], "all": [documents.ACTIVE, documents.ARCHIVED]}
     wanted = states.get(parsed.status, [documents.ACTIVE])
     keys = [owner_key(user.pk, state) for state in wanted]
+    bands = documents.band_keys(user.pk, wanted, [parsed.strength] if parsed.strength else TIES)
+    if parsed.strength:
+        # The strength asked for is a band: PostgreSQL needs no other scope for it.
+        keys = bands
     span = documents.owner_range(user.pk, wanted)
-    return q.Query(terms, synonyms, parsed, keys, user.pk, span), words
+    query = q.Query(terms, synonyms, parsed, keys, owner_id=user.pk, rank_range=span, bands=bands)
+    return query, words
 
 
 def search(

@@ -10,6 +10,7 @@ input can inject engine syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -102,6 +103,9 @@ class Term:
     parts: list[str] = field(default_factory=list)
     # How much the word says (rare words more): weighs the words of a partial match.
     weight: float = 1.0
+    # For the word being typed: the member's words that start with it, when there are few
+    # (``engine.prefix_completions``); None: the engine's own prefix operator.
+    completions: list[str] | None = None
     # The word being typed: the query's last. The words before it are finished.
     last: bool = True
     # What each document word is to this term, filled as documents are scored.
@@ -154,9 +158,12 @@ class Query:
     terms: list[Term]
     synonyms: list[Synonyms]
     filters: Filters
-    # The owner keys of the documents to search: the member's, and where the contacts stand.
+    # The owner tokens of the documents to search (``documents.owner_key``): the member's, and
+    # where the contacts stand.
     owner_keys: list[str]
     owner_id: int = 0
+    # The same documents a tie strength at a time, in rank key order (``documents.band_key``).
+    bands: list[str] = field(default_factory=list)
     # The same documents as a range of rank keys (SQLite's FTS5 rowids).
     rank_range: tuple[int, int] = (0, 0)
 
@@ -208,10 +215,24 @@ def expand_synonyms(words: list[str], thesaurus: Thesaurus) -> list[Synonyms]:
 
 
 def _fts_any(term: Term, prefix: bool = True) -> str:
-    parts = [f'"{t}"' for t in term.tokens()]
+    return "(" + " OR ".join(_fts_tokens(term.tokens(), term, prefix)) + ")"
+
+
+def _fts_tokens(tokens: list[str], term: Term, prefix: bool) -> list[str]:
+    parts = [f'"{t}"' for t in tokens]
     if term.prefix and prefix:
-        parts.append(f'"{term.word}"*')
-    return "(" + " OR ".join(parts) + ")"
+        parts += _prefix(term, lambda word: f'"{word}"*', lambda word: f'"{word}"')
+    return list(dict.fromkeys(parts))
+
+
+def _prefix(term: Term, operator: Callable[[str], str], token: Callable[[str], str]) -> list[str]:
+    """The typed word's completions as tokens: the words the member's network holds, looked
+    up one by one in the index, where the engines' prefix operator reads every entry of the
+    whole index that starts with it (PostgreSQL: 4 ms for "projet:*" at 100,000 contacts, at
+    each of the queries' scans); the operator when there are too many."""
+    if term.completions is None:
+        return [operator(term.word)]
+    return [token(word) for word in term.completions]
 
 
 # The fallback's OR over a long sentence would match most of a large network and cost the
@@ -225,10 +246,7 @@ def _fallback_terms(query: Query) -> set[int]:
 
 
 def _fts_direct(term: Term) -> str:
-    parts = [f'"{t}"' for t in term.direct_tokens()]
-    if term.prefix:
-        parts.append(f'"{term.word}"*')
-    return "(" + " OR ".join(parts) + ")"
+    return "(" + " OR ".join(_fts_tokens(term.direct_tokens(), term, True)) + ")"
 
 
 def to_fts5(
@@ -274,17 +292,17 @@ def to_fts5(
 
 
 def _ts_any(term: Term, prefix: bool = True) -> str:
-    parts = list(term.tokens())
+    return "(" + " | ".join(_ts_tokens(term.tokens(), term, prefix)) + ")"
+
+
+def _ts_tokens(tokens: list[str], term: Term, prefix: bool) -> list[str]:
     if term.prefix and prefix:
-        parts.append(f"{term.word}:*")
-    return "(" + " | ".join(parts) + ")"
+        tokens = tokens + _prefix(term, lambda word: f"{word}:*", lambda word: word)
+    return list(dict.fromkeys(tokens))
 
 
 def _ts_direct(term: Term) -> str:
-    parts = term.direct_tokens()
-    if term.prefix:
-        parts.append(f"{term.word}:*")
-    return "(" + " | ".join(parts) + ")"
+    return "(" + " | ".join(_ts_tokens(term.direct_tokens(), term, True)) + ")"
 
 
 def partial_tsqueries(query: Query) -> list[tuple[str, float]]:
@@ -306,12 +324,14 @@ def partial_tsqueries(query: Query) -> list[tuple[str, float]]:
     return out
 
 
-def to_tsquery(query: Query, any_group: bool = False, direct: bool = False) -> str:
+def to_tsquery(
+    query: Query, any_group: bool = False, direct: bool = False, owners: bool = True
+) -> str:
     """The tsquery of ``to_fts5``'s expression, for PostgreSQL (``direct``: to match the main
-    fields' own tsvector)."""
-    owners = " | ".join(query.owner_keys)
+    fields' own tsvector; without ``owners``, the caller adds the owner tokens)."""
+    restrict = "(" + " | ".join(query.owner_keys) + ") & " if owners else ""
     if direct:
-        return f"({owners}) & (" + " & ".join(_ts_direct(t) for t in query.terms) + ")"
+        return f"{restrict}(" + " & ".join(_ts_direct(t) for t in query.terms) + ")"
     groups = []
     telling = _fallback_terms(query)
     for terms, syn in query.groups():
@@ -326,4 +346,4 @@ def to_tsquery(query: Query, any_group: bool = False, direct: bool = False) -> s
         else:
             groups.append(f"({own})")
     joiner = " | " if any_group else " & "
-    return f"({owners}) & (" + joiner.join(groups) + ")"
+    return f"{restrict}(" + joiner.join(groups) + ")"

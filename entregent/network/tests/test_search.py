@@ -21,8 +21,14 @@ from entregent.accounts.models import User
 from entregent.lib.text import fold, stems, words
 from entregent.network.models import Contact, Interaction, Relationship, SearchDocument, Tag
 from entregent.network.search import Results, reindex_contacts, search
-from entregent.network.search.documents import INDEX_VERSION_KEY
-from entregent.network.search.engine import CANDIDATES, PARTIAL_SHOWN, prepare
+from entregent.network.search.documents import INDEX_VERSION_KEY, band_key, owner_key
+from entregent.network.search.engine import (
+    CANDIDATES,
+    COMPLETIONS,
+    PARTIAL_SHOWN,
+    backend,
+    prepare,
+)
 from entregent.network.search.query import parse, to_fts5, to_tsquery
 from entregent.network.tests.factories import log_interaction, make_contact, make_tag
 from entregent.test import BaseTestCase, make_user
@@ -143,10 +149,25 @@ class SearchTests(SearchCorpus):
         self.assertEqual(names(search(self.alice, "lyon boula")), ["Louis Martin"])
 
     def test_only_the_word_being_typed_is_a_prefix(self) -> None:
-        query, _ = prepare(self.alice, "machine operat")
+        query, _ = prepare(self.alice, "machine graphi")
         self.assertEqual([t.prefix for t in query.terms], [False, True])
-        self.assertNotIn('"machine"*', to_fts5(query))
-        self.assertIn('"operat"*', to_fts5(query))
+        # The network's words that start with it are looked up, not a prefix of the index.
+        self.assertEqual(query.terms[1].completions, ["graphic", "graphiste"])
+        for rendered in (to_fts5(query), to_tsquery(query)):
+            self.assertIn("graphiste", rendered)
+            self.assertNotIn("machine*", rendered.replace('"', ""))
+            self.assertNotIn("machine:*", rendered)
+            self.assertNotIn("graphi:*", rendered)
+            self.assertNotIn('"graphi"*', rendered)
+
+    def test_a_prefix_with_many_completions_is_left_to_the_engine(self) -> None:
+        notes = " ".join(f"proj{n}" for n in range(COMPLETIONS + 1))
+        make_contact(self.alice, "Zoé Caron", notes=notes)
+        query, _ = prepare(self.alice, "proj")
+        self.assertIsNone(query.terms[0].completions)
+        self.assertIn('"proj"*', to_fts5(query))
+        self.assertIn("proj:*", to_tsquery(query))
+        self.assertEqual(names(search(self.alice, "proj")), ["Zoé Caron"])
 
     def test_one_typo_in_a_word_of_five_letters_or_more(self) -> None:
         self.assertEqual(names(search(self.alice, "boulangre"))[:1], ["Louis Martin"])
@@ -469,6 +490,46 @@ class SearchPropertyTests(HypothesisTestCase):
         terms, _ = parse(text)
         for term in terms:
             self.assertRegex(term, r"^\w+$")
+
+
+class CandidateOrderTests(BaseTestCase):
+    def test_with_hundreds_of_matches_the_closest_ties_come_first(self) -> None:
+        # More matches than the engines read: PostgreSQL reads them a tie strength at a time
+        # rather than all of them, SQLite in rank key order; both must start with the closest.
+        ties = [None] * 300 + [4] * 25 + [5] * 25  # the closest written last
+        contacts = Contact.objects.bulk_create(
+            Contact(
+                owner=self.alice,
+                display_name=f"Designer {n:03}",
+                headline="Designer",
+                tie_strength=tie,
+            )
+            for n, tie in enumerate(ties)
+        )
+        reindex_contacts([c.pk for c in contacts])
+        query, _ = prepare(self.alice, "designer")
+        found = backend().candidates(query, None, CANDIDATES, any_group=False)
+        close = {c.pk for c in contacts if c.tie_strength}
+        self.assertEqual(len(found), CANDIDATES)
+        self.assertLessEqual(close, set(found))
+        hits = search(self.alice, "designer").hits
+        self.assertEqual([h.contact.tie_strength for h in hits], [5] * 20)
+        # A strength filter reads its own band, archived contacts theirs.
+        hits = search(self.alice, "designer strength:4", limit=30).hits
+        self.assertEqual(len(hits), 25)
+        self.assertEqual({h.contact.tie_strength for h in hits}, {4})
+
+    def test_a_token_written_in_a_contact_cannot_reach_another_members_search(self) -> None:
+        alices = [owner_key(self.alice.pk), band_key(self.alice.pk, "x", 5)]
+        make_contact(self.alice, "Ada Lovelace", headline="Designer")
+        intruder = make_contact(self.bob, "Mallory", headline="Designer", notes=" ".join(alices))
+        document = SearchDocument.objects.get(contact=intruder)
+        for token in alices:
+            self.assertNotIn(token, document.main.split() + document.extra.split())
+        query, _ = prepare(self.alice, "designer")
+        for any_group in (False, True):
+            found = backend().candidates(query, None, CANDIDATES, any_group=any_group)
+            self.assertNotIn(intruder.pk, found)
 
 
 class InteractionOnlyTests(BaseTestCase):
