@@ -272,8 +272,26 @@ class Backend:
         """The best ``limit`` matches by the engine's rank, within ``RANKED_WINDOW``."""
         raise NotImplementedError
 
-    def containing(self, owner_id: int, pieces: list[str], limit: int) -> list[str]:
-        """The member's known words that contain one of ``pieces``, shortest first."""
+    def containing(self, owner_id: int, wanted: list[list[str]]) -> list[list[str]]:
+        """For each list of pieces, the member's known words that contain one of them (pieces
+        of 3 letters or more), shortest first, 20 a piece: in one query."""
+        arms, params = [], []
+        for n, pieces in enumerate(wanted):
+            pieces = [p for p in pieces if len(p) >= 3]
+            if pieces:
+                sql, arm_params = self._containing(owner_id, pieces, 20 * len(pieces))
+                arms.append(f"SELECT {n}, word FROM ({sql}) arm{n}")
+                params += arm_params
+        found: list[list[str]] = [[] for _ in wanted]
+        if arms:
+            with connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(arms), params)
+                for n, word in cursor.fetchall():
+                    found[n].append(word)
+        return [sorted(words, key=lambda w: (len(w), w)) for words in found]
+
+    def _containing(self, owner_id: int, pieces: list[str], limit: int) -> tuple[str, list[Any]]:
+        """The query of the member's words that contain one of ``pieces``, as ``word``."""
         raise NotImplementedError
 
 
@@ -329,19 +347,14 @@ class SQLiteBackend(Backend):
             cursor.execute(sql, params)
             return [row[0] & CONTACT_MASK for row in cursor.fetchall()]
 
-    def containing(self, owner_id: int, pieces: list[str], limit: int) -> list[str]:
-        pieces = [p for p in pieces if len(p) >= 3]
-        if not pieces:
-            return []
+    def _containing(self, owner_id: int, pieces: list[str], limit: int) -> tuple[str, list[Any]]:
         sql = (
             "SELECT t.word FROM network_searchterm_tri f "
             "JOIN network_searchterm t ON t.id = f.rowid "
             "WHERE network_searchterm_tri MATCH %s AND t.owner_id = %s "
             "ORDER BY length(t.word), t.word LIMIT %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [" OR ".join(f'"{p}"' for p in pieces), owner_id, limit])
-            return [row[0] for row in cursor.fetchall()]
+        return sql, [" OR ".join(f'"{p}"' for p in pieces), owner_id, limit]
 
 
 # The expression of migration 0009's index over the main fields, for its queries to use it.
@@ -532,18 +545,13 @@ class PostgresBackend(Backend):
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def containing(self, owner_id: int, pieces: list[str], limit: int) -> list[str]:
-        pieces = [p for p in pieces if len(p) >= 3]
-        if not pieces:
-            return []
+    def _containing(self, owner_id: int, pieces: list[str], limit: int) -> tuple[str, list[Any]]:
         likes = " OR ".join(["word LIKE %s"] * len(pieces))
         sql = (
             f"SELECT word FROM network_searchterm WHERE owner_id = %s AND ({likes}) "
             "ORDER BY length(word), word LIMIT %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [owner_id, *(f"%{p}%" for p in pieces), limit])
-            return [row[0] for row in cursor.fetchall()]
+        return sql, [owner_id, *(f"%{p}%" for p in pieces), limit]
 
 
 def backend() -> Backend:
@@ -765,6 +773,7 @@ def prepare(
     if terms:
         vocab = vocabulary(user.pk)
         engine = backend()
+        wanted_parts = []
         for term in terms:
             term.typos = typo_candidates(term.word, vocab)
             if vocab.knows(term.word):
@@ -773,20 +782,23 @@ def prepare(
                 # same way, as a prefix length does in other engines: "freelance" must not
                 # also find "relance sur la facture".
                 term.typos = [w for w in term.typos if w[:3] == term.word[:3]]
-            parts = contained_parts(term.word, vocab)
             # Words containing the word or its stem: "graphistes" finds "infographiste". A
             # stem is a part only from five letters: "operator" stems to "oper", which
             # "developer" and "cooper" also end with.
-            pieces = list(
-                dict.fromkeys(
-                    [term.word] * (len(term.word) >= 4) + [s for s in term.stems if len(s) >= 5]
+            wanted_parts.append(
+                list(
+                    dict.fromkeys(
+                        [term.word] * (len(term.word) >= 4)
+                        + [s for s in term.stems if len(s) >= 5]
+                    )
                 )
             )
-            found = engine.containing(user.pk, pieces, 20 * len(pieces))
-            parts += [w for w in found if w != term.word]
-            term.parts = list(dict.fromkeys(parts))
             if term.prefix:
                 term.completions = vocab.completions(term.word, COMPLETIONS)
+        # Every term's in one query: a long sentence made one round trip per word.
+        for term, found in zip(terms, engine.containing(user.pk, wanted_parts), strict=True):
+            parts = contained_parts(term.word, vocab) + [w for w in found if w != term.word]
+            term.parts = list(dict.fromkeys(parts))
     thesaurus = thesaurus or default_thesaurus()
     synonyms = q.expand_synonyms(words, thesaurus) if words else []
     for term in terms:
