@@ -8,6 +8,7 @@ undos call after bulk writes); signals in ``network/signals.py`` call it on ever
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from collections import defaultdict
@@ -16,11 +17,13 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from entregent.lib.text import index_tokens, words
 from entregent.lib.thesaurus import Thesaurus, concept_token, default_thesaurus, group_token
 from entregent.network.models import Contact, Interaction, SearchDocument, SearchTerm
+
+logger = logging.getLogger(__name__)
 
 # Fields in the order they rank; "main" holds what a person is, "extra" what was said of them.
 MAIN_FIELDS = ("names", "headline", "job_title", "organisation", "tags")
@@ -239,11 +242,38 @@ def reindex_contacts(contact_ids: Iterable[int], thesaurus: Thesaurus | None = N
         count, batch_owners = _reindex_batch(ids[start : start + BATCH], thesaurus)
         built += count
         owners |= batch_owners
+    if built and connection.vendor == "postgresql":
+        _merge_pending_entries()
     if owners:
         # Searching processes reload a member's vocabulary when its version changes.
         versions = {vocabulary_version_key(o): uuid.uuid4().hex for o in owners}
         cache.set_many(versions, timeout=None)
     return built
+
+
+# PostgreSQL's GIN indexes of the search, whose new entries wait in a pending list (fastupdate).
+GIN_INDEXES = (
+    "network_searchdocument_tsv",
+    "network_searchdocument_tsv_main",
+    "network_searchterm_word_trgm",
+)
+
+
+def _merge_pending_entries() -> None:
+    """Merge the GIN indexes' pending lists into the indexes proper, as a vacuum would.
+
+    Every search reads a pending list whole, at every scan: after a 10,000-contact reindex
+    (up to 4 MB of pending entries) searches took 2.5 times as long until autovacuum came,
+    which a large table's insert threshold can put off for a long time. Merging costs 30 ms
+    after 10,000 documents and 2 ms after one, and keeps the batching that makes bulk writes
+    cheap. It needs the indexes' owner: without, the autovacuum does it later.
+    """
+    calls = ", ".join(f"gin_clean_pending_list('{index}'::regclass)" for index in GIN_INDEXES)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT {calls}")
+    except DatabaseError as error:
+        logger.warning("Search index entries left for autovacuum to merge: %s", error)
 
 
 def _reindex_batch(ids: list[int], thesaurus: Thesaurus | None) -> tuple[int, set[int]]:

@@ -21,7 +21,12 @@ from entregent.accounts.models import User
 from entregent.lib.text import fold, stems, words
 from entregent.network.models import Contact, Interaction, Relationship, SearchDocument, Tag
 from entregent.network.search import Results, reindex_contacts, search
-from entregent.network.search.documents import INDEX_VERSION_KEY, band_key, owner_key
+from entregent.network.search.documents import (
+    GIN_INDEXES,
+    INDEX_VERSION_KEY,
+    band_key,
+    owner_key,
+)
 from entregent.network.search.engine import (
     CANDIDATES,
     COMPLETIONS,
@@ -345,6 +350,18 @@ class IndexFollowsWritesTests(BaseTestCase):
         self.assertLess(len(queries), 3 * 15)
         # All 1,200 are found; the engine hands its best CANDIDATES to the ranking.
         self.assertEqual(search(self.alice, "ebeniste", limit=5).total, CANDIDATES)
+
+    @skipUnless(connection.vendor == "postgresql", "PostgreSQL's GIN pending lists")
+    def test_a_reindex_leaves_no_entry_pending_for_every_search_to_read(self) -> None:
+        contacts = Contact.objects.bulk_create(
+            Contact(owner=self.alice, display_name=f"Person {i}", headline="Ébéniste")
+            for i in range(600)
+        )
+        reindex_contacts([c.pk for c in contacts])
+        calls = ", ".join(f"gin_clean_pending_list('{index}'::regclass)" for index in GIN_INDEXES)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {calls}")
+            self.assertEqual(cursor.fetchone(), (0,) * len(GIN_INDEXES))
 
     def test_rebuild_command_repairs_everything(self) -> None:
         make_contact(self.alice, "Irène Joliot", headline="Physicienne")
