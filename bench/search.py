@@ -283,17 +283,31 @@ def deadline(seconds: float) -> Iterator[None]:
         finally:
             raw.set_progress_handler(None, 0)
     else:
-        with connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = %s", [int(seconds * 1000)])
+        # statement_timeout is set once around the timed passes (``statement_timeouts``):
+        # setting and resetting it around each query added two round trips to each.
         try:
             yield
         except OperationalError as error:
             if "statement timeout" not in str(error):
                 raise
             raise QueryTimeout(str(error)) from error
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
+
+
+@contextlib.contextmanager
+def statement_timeouts(seconds: float) -> Iterator[None]:
+    """PostgreSQL: every statement stopped after ``seconds`` for the duration (see deadline)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = %s", [int(seconds * 1000)])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
 
 
 Runner = Callable[[Any, str], int]
@@ -313,6 +327,13 @@ def measure(
     name: str, user: Any, runner: Runner, reps: int, budget: float, timeout: float
 ) -> Latency:
     """Warm-up pass, then timed passes until ``reps`` or the budget is spent (at least one)."""
+    with statement_timeouts(timeout):
+        return _measure(name, user, runner, reps, budget, timeout)
+
+
+def _measure(
+    name: str, user: Any, runner: Runner, reps: int, budget: float, timeout: float
+) -> Latency:
     result = Latency(name)
     timeout_ms = timeout * 1000
     started = time.perf_counter()
@@ -610,11 +631,15 @@ def measure_member(
             f"cpu p50 {latency.cpu_p50_ms:>8.1f} ms  ({latency.samples} queries, "
             f"{latency.timeouts} stopped at {args.timeout:g} s)"
         )
-    result.results = {text: engine_runner_hits(user, text, args.timeout) for _, text in QUERIES}
+    with statement_timeouts(args.timeout):
+        result.results = {
+            text: engine_runner_hits(user, text, args.timeout) for _, text in QUERIES
+        }
     print_kinds(result)
 
     typical = "machine operator"
-    result.plan = explain(user, typical)
+    with statement_timeouts(10.0):
+        result.plan = explain(user, typical)
     print(f"\n  Plan of the candidate query for {typical!r}:")
     for line in result.plan:
         print(f"    {line}")
@@ -622,7 +647,8 @@ def measure_member(
         # FTS5 was handed "rowid IN (...)": it evaluates the MATCH once per contact of the
         # scope. Writing "+rowid IN (...)" keeps the constraint outside FTS5.
         print("  WARNING: FTS5 gets the scope as a rowid constraint and looks every contact up.")
-    result.phases = where_time_goes(user, result.systems["entregent"], args.timeout)
+    with statement_timeouts(args.timeout):
+        result.phases = where_time_goes(user, result.systems["entregent"], args.timeout)
     verdicts(result, vendor, target_key)
     return result
 
