@@ -566,54 +566,90 @@ def backend() -> Backend:
 # --- scoring ----------------------------------------------------------------------------------
 
 
-# Not a kind of match: a word of a document not classified yet for a term. The same words come
-# back in every document ("manager", "chez", "paris"): each is classified once per query.
-_UNKNOWN = "?"
+def _classify(token: str, matchers: list[q.Matcher]) -> tuple[tuple[int, str], ...]:
+    """What a document's word is to each term of the query: (term index, kind of match)."""
+    token_stems: frozenset[str] | None = None
+    out = []
+    for i, (word, wanted, prefix, parts, typos) in enumerate(matchers):
+        if token == word:
+            out.append((i, "exact"))
+            continue
+        if token_stems is None:
+            token_stems = frozenset(stems(token))
+        if token in wanted or not wanted.isdisjoint(token_stems):
+            out.append((i, "stem"))
+        elif prefix and token.startswith(word):
+            out.append((i, "prefix"))
+        elif token in parts:
+            out.append((i, "part"))
+        elif token in typos:
+            out.append((i, "typo"))
+    return tuple(out)
 
 
-def _classify_once(token: str, term: q.Term) -> str | None:
-    if token == term.word:
-        return "exact"
-    wanted = term.all_stems
-    if token in wanted or any(s in wanted for s in stems(token)):
-        return "stem"
-    if term.prefix and token.startswith(term.word):
-        return "prefix"
-    if token in term.parts:
-        return "part"
-    if token in term.typos:
-        return "typo"
-    return None
+_FIELD_ORDER = sorted(FIELD_WEIGHTS, key=lambda name: -FIELD_WEIGHTS[name])
 
 
-def _best_term_match(fields: dict[str, list[str]], term: q.Term) -> tuple[float, Match | None]:
-    best, best_match = 0.0, None
-    kinds = term.kinds
-    for name, tokens in fields.items():
+class _Words(dict[str, list[str]]):
+    """A document's words by field, split on first use: most candidates never need their
+    long fields (notes, interactions), whose weight cannot beat a match found before them."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        super().__init__()
+        self.texts = texts
+        # Heaviest first, whatever order the database kept (jsonb sorts keys by length), so
+        # that lighter fields are skipped as soon as they cannot win.
+        self.names = [name for name in _FIELD_ORDER if name in texts]
+
+    def __missing__(self, name: str) -> list[str]:
+        words = self[name] = self.texts.get(name, "").split()
+        return words
+
+
+def _best_term_matches(fields: _Words, query: q.Query) -> tuple[list[float], list[Match | None]]:
+    """Each term's best match in the document: its field's weight times its kind of match,
+    and the words matched, aligned with ``query.terms``.
+
+    One pass over each field's words for all the terms (a pass per term cost a long sentence
+    its words times the candidates' words in dictionary lookups); what each word is to each
+    term is worked out once per query (``Query.token_kinds``).
+    """
+    terms = query.terms
+    best = [0.0] * len(terms)
+    best_match: list[Match | None] = [None] * len(terms)
+    cache = query.token_kinds
+    for name in fields.names:
         weight = FIELD_WEIGHTS.get(name, 0.3)
-        if weight * 1.1 <= best:  # the most this field can give, with its specificity bonus
+        # The most this field can give, with its specificity bonus: terms already matched
+        # better elsewhere skip it, and the field is not even split when none is left.
+        bound = weight * 1.1
+        active = {i for i in range(len(terms)) if bound > best[i]}
+        if not active:
             continue
-        # The field's best kind of match and its words (every kind weighs differently). This
-        # runs for every word of every candidate: the classification is looked up inline.
-        field_kind, field_weight, found = "", 0.0, set()
+        tokens = fields[name]
+        # Per term: the field's best kind of match, its weight and its words.
+        found: dict[int, tuple[str, float, set[str]]] = {}
         for token in tokens:
-            kind = kinds.get(token, _UNKNOWN)
-            if kind == _UNKNOWN:
-                kind = kinds[token] = _classify_once(token, term)
-            if kind:
+            hits = cache.get(token)
+            if hits is None:
+                hits = cache[token] = _classify(token, query.matchers)
+            for i, kind in hits:
                 kind_weight = q.KIND_WEIGHTS[kind]
-                if kind_weight > field_weight:
-                    field_kind, field_weight, found = kind, kind_weight, {token}
-                elif kind == field_kind:
-                    found.add(token)
-        if not field_kind:
-            continue
-        # A word in a short field says more than the same word in a long one ("Supervisor"
-        # beats "Ultrasonic metal welder supervisor"): a small bonus, enough to break ties,
-        # computed here rather than taken from the engine so both databases agree.
-        value = weight * field_weight * (1 + 0.1 / len(tokens))
-        if value > best:
-            best, best_match = value, Match(name, field_kind, found)
+                current = found.get(i)
+                if current is None or kind_weight > current[1]:
+                    found[i] = (kind, kind_weight, {token})
+                elif kind == current[0]:
+                    current[2].add(token)
+        for i, (kind, kind_weight, words) in found.items():
+            if i not in active:
+                continue
+            # A word in a short field says more than the same word in a long one
+            # ("Supervisor" beats "Ultrasonic metal welder supervisor"): a small bonus, enough
+            # to break ties, computed here rather than taken from the engine so both
+            # databases agree.
+            value = weight * kind_weight * (1 + 0.1 / len(tokens))
+            if value > best[i]:
+                best[i], best_match[i] = value, Match(name, kind, words)
     return best, best_match
 
 
@@ -632,7 +668,7 @@ def _concept_entries(text: str) -> list[tuple[str, str, str, int, int, float]]:
 
 def _concept_match(
     entries: list[tuple[str, str, str, int, int, float]],
-    fields: dict[str, list[str]],
+    fields: _Words,
     syn: q.Synonyms,
 ) -> tuple[float, Match | None]:
     best, best_match = 0.0, None
@@ -640,7 +676,7 @@ def _concept_match(
         weight = syn.concepts.get(concept) or syn.neighbours.get(concept) or syn.groups.get(group)
         if not weight:
             continue
-        tokens = fields.get(name, [])
+        tokens = fields[name]
         value = FIELD_WEIGHTS.get(name, 0.3) * q.KIND_WEIGHTS["thesaurus"] * weight
         # As for words: an occupation that is the whole field says more than one among many.
         value *= worth * (1 + 0.1 * (end - start) / max(len(tokens), 1))
@@ -660,13 +696,15 @@ def score_detail(
     document_fields: dict[str, str], query: q.Query
 ) -> tuple[float, list[Match], bool]:
     """``score()``, and whether the document matches every group of the query."""
-    fields = {name: text.split() for name, text in document_fields.items() if name != CONCEPTS}
+    fields = _Words(document_fields)
     entries = _concept_entries(document_fields.get(CONCEPTS, ""))
     total, matches, matched_groups = 0.0, [], 0.0
     complete = True
     query_groups = query.groups()
+    best, best_match = _best_term_matches(fields, query)
+    position = {id(term): i for i, term in enumerate(query.terms)}
     for terms, syn in query_groups:
-        direct = [_best_term_match(fields, t) for t in terms]
+        direct = [(best[position[id(t)]], best_match[position[id(t)]]) for t in terms]
         group_matches = [m for _, m in direct if m]
         # Words matched directly count for what they are: a partial match of a group scores
         # its share, so that the fallback can rank "auto electrician" for "van electricians".

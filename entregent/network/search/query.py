@@ -108,8 +108,6 @@ class Term:
     completions: list[str] | None = None
     # The word being typed: the query's last. The words before it are finished.
     last: bool = True
-    # What each document word is to this term, filled as documents are scored.
-    kinds: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def all_stems(self) -> frozenset[str]:
@@ -153,6 +151,10 @@ class Synonyms:
         return [*self.concepts, *self.groups]
 
 
+# A term for the scoring: its word, stems, whether it is a prefix, word parts and typos.
+Matcher = tuple[str, frozenset[str], bool, frozenset[str], frozenset[str]]
+
+
 @dataclass
 class Query:
     terms: list[Term]
@@ -164,8 +166,22 @@ class Query:
     owner_id: int = 0
     # The same documents a tie strength at a time, in rank key order (``documents.band_key``).
     bands: list[str] = field(default_factory=list)
+    # What each document word is to the terms, (term index, kind of match) pairs, filled as
+    # documents are scored: the same words come back in every document ("manager", "paris").
+    token_kinds: dict[str, tuple[tuple[int, str], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     # The same documents as a range of rank keys (SQLite's FTS5 rowids).
     rank_range: tuple[int, int] = (0, 0)
+
+    @cached_property
+    def matchers(self) -> list[Matcher]:
+        """Each term as the scoring compares document words with it, built once the terms are
+        complete (typos and parts found)."""
+        return [
+            (t.word, t.all_stems, t.prefix, frozenset(t.parts), frozenset(t.typos))
+            for t in self.terms
+        ]
 
     def groups(self) -> list[tuple[list[Term], Synonyms | None]]:
         """The query as consecutive groups: a thesaurus span, or a single term."""
