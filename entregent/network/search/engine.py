@@ -19,6 +19,7 @@ import bisect
 import contextlib
 import html
 import itertools
+import json
 import re
 import threading
 import uuid
@@ -43,7 +44,6 @@ from entregent.network.models import (
     ContactQuerySet,
     Interaction,
     Relationship,
-    SearchDocument,
     SearchTerm,
 )
 from entregent.network.search import documents
@@ -697,18 +697,16 @@ def score_detail(
 ) -> tuple[float, list[Match], bool]:
     """``score()``, and whether the document matches every group of the query."""
     fields = _Words(document_fields)
-    entries = _concept_entries(document_fields.get(CONCEPTS, ""))
+    concepts = document_fields.get(CONCEPTS, "")
+    entries = _concept_entries(concepts) if concepts and query.names_occupations else []
     total, matches, matched_groups = 0.0, [], 0.0
     complete = True
-    query_groups = query.groups()
     best, best_match = _best_term_matches(fields, query)
-    position = {id(term): i for i, term in enumerate(query.terms)}
-    for terms, syn in query_groups:
-        direct = [(best[position[id(t)]], best_match[position[id(t)]]) for t in terms]
+    for positions, terms, syn, weights in query.scoring_groups:
+        direct = [(best[i], best_match[i]) for i in positions]
         group_matches = [m for _, m in direct if m]
         # Words matched directly count for what they are: a partial match of a group scores
         # its share, so that the fallback can rank "auto electrician" for "van electricians".
-        weights = sum(t.weight for t in terms)
         group_score = sum(s * t.weight for (s, _), t in zip(direct, terms, strict=True)) / weights
         share = sum(t.weight for (_, m), t in zip(direct, terms, strict=True) if m) / weights
         if syn and entries:
@@ -722,6 +720,7 @@ def score_detail(
         matched_groups += share
         total += group_score * len(terms)
         matches.extend(group_matches)
+    query_groups = query.scoring_groups
     groups = len(query_groups)
     # Every group matched in one field (a phrase-like hit) is worth a little more.
     if matches and groups > 1 and len({m.field for m in matches}) == 1:
@@ -906,21 +905,25 @@ class _Scored:
 
 def _score(ids: list[int], query: q.Query) -> list[_Scored]:
     """The candidates that score, best first (see ``_rank``)."""
+    if not ids:
+        return []
     # The index found these by their owner key; the contact rows have the last word, should a
-    # document lag behind its contact.
-    found = SearchDocument.objects.filter(
-        contact_id__in=ids,
-        contact__owner_id=query.owner_id,
-        contact__pending=False,
-        contact__deleted_at__isnull=True,
+    # document lag behind its contact. Written out: the ORM spent 0.7 ms building this query,
+    # a sixth of a search at 100,000 contacts on SQLite.
+    archived = {"archived": "IS NOT NULL", "all": ""}.get(query.filters.status, "IS NULL")
+    sql = (
+        "SELECT d.contact_id, d.fields, c.tie_strength, c.display_name "
+        "FROM network_searchdocument d JOIN network_contact c ON c.id = d.contact_id "
+        f"WHERE d.contact_id IN ({', '.join(['%s'] * len(ids))}) AND c.owner_id = %s "
+        "AND NOT c.pending AND c.deleted_at IS NULL"
+        + (f" AND c.archived_at {archived}" if archived else "")
     )
-    if query.filters.status == "archived":
-        found = found.filter(contact__archived_at__isnull=False)
-    elif query.filters.status != "all":
-        found = found.filter(contact__archived_at__isnull=True)
-    rows = found.values_list(
-        "contact_id", "fields", "contact__tie_strength", "contact__display_name"
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, query.owner_id])
+        rows = [
+            (contact_id, fields if isinstance(fields, dict) else json.loads(fields), *rest)
+            for contact_id, fields, *rest in cursor.fetchall()
+        ]
     scored = []
     for contact_id, fields, strength, name in rows:
         value, matches, complete = score_detail(fields, query)

@@ -183,6 +183,21 @@ class Query:
             for t in self.terms
         ]
 
+    @cached_property
+    def scoring_groups(self) -> list[tuple[list[int], list[Term], Synonyms | None, float]]:
+        """``groups()`` as the scoring reads them, for every document: each group's terms'
+        positions in ``terms``, the terms, the occupations and the terms' total weight."""
+        position = {id(term): i for i, term in enumerate(self.terms)}
+        return [
+            ([position[id(t)] for t in terms], terms, syn, sum(t.weight for t in terms))
+            for terms, syn in self.groups()
+        ]
+
+    @cached_property
+    def names_occupations(self) -> bool:
+        """Whether any group names occupations, which documents' tags are compared with."""
+        return any(syn and syn.tokens() for _, syn in self.groups())
+
     def groups(self) -> list[tuple[list[Term], Synonyms | None]]:
         """The query as consecutive groups: a thesaurus span, or a single term."""
         out: list[tuple[list[Term], Synonyms | None]] = []
