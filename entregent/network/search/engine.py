@@ -884,13 +884,25 @@ def search(
     # Below full matches, a few partial ones are a hint; a page of them is noise.
     room = limit - len(full) if not full else min(limit - len(full), PARTIAL_SHOWN)
     top = full[:limit] + [s for s in scored if s.partial][: max(room, 0)]
-    contacts = Contact.objects.in_bulk([s.contact_id for s in top])
+    contacts = _contacts([s.contact_id for s in top])
     hits = [Hit(contacts[s.contact_id], round(s.value, 4), s.matches, s.partial) for s in top]
     if explain and hits:
         _explain(hits, query)
         _add_via(user, hits)
     partial = bool(hits) and all(h.partial for h in hits)
     return Results(text, words, hits, partial, query.filters, total=len(full) or len(scored))
+
+
+def _contacts(ids: list[int]) -> dict[int, Contact]:
+    """The page's contacts by id: ``in_bulk`` without the ORM's compiling of its query, which
+    took as long as the database and the models together (0.85 ms against 0.48 for 20)."""
+    if not ids:
+        return {}
+    listed = ", ".join(["%s"] * len(ids))
+    found = Contact.objects.raw(
+        f"SELECT * FROM {Contact._meta.db_table} WHERE id IN ({listed})", ids
+    )
+    return {contact.pk: contact for contact in found}
 
 
 @dataclass
