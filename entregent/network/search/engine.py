@@ -454,7 +454,7 @@ class PostgresBackend(Backend):
         selected = ", ".join(f"d.{c}" for c in columns)
         owners = " | ".join(query.owner_keys)
         where, params = self._where(vector, f"({owners}) & ({words})", query, scope)
-        if scope is not None and where != f"{vector} @@ to_tsquery('simple', %s)":
+        if self._filtered(query, scope):
             # A filter narrows the matches: sorting them is cheaper than a scan of the
             # filter's rows and of the index per band.
             sql = f"SELECT {selected} FROM network_searchdocument d WHERE {where} "
@@ -479,16 +479,23 @@ class PostgresBackend(Backend):
         return sql, [*params, probe, limit]
 
     @staticmethod
+    def _filtered(query: q.Query, scope: ContactQuerySet | None) -> bool:
+        """Whether the search needs its scope beside the owner tokens, which already say whose
+        documents, in which state and how close a tie (the status "archived" or "all", and a
+        strength filter, need nothing more)."""
+        filters = query.filters
+        return scope is not None and bool(
+            filters.tag or filters.organisation or filters.status in ("due", "dormant")
+        )
+
+    @staticmethod
     def _where(
         vector: str, match: str, query: q.Query, scope: ContactQuerySet | None
     ) -> tuple[str, list[Any]]:
         condition = f"{vector} @@ to_tsquery('simple', %s)"
-        filters = query.filters
-        # The owner tokens say whose documents, in which state and how close a tie: the
-        # status "archived" or "all" and a strength filter need nothing more.
-        rest = filters.tag or filters.organisation or filters.status in ("due", "dormant")
-        if scope is None or not rest:
+        if scope is None or not PostgresBackend._filtered(query, scope):
             return condition, [match]
+        filters = query.filters
         if filters.tag and not filters.organisation and filters.status not in ("due", "dormant"):
             # A tag, and what the tokens say: the tag's own rows are the whole filter, read
             # from their index, rather than every contact of the member hashed first (13 ->
