@@ -380,20 +380,8 @@ class DebriefForm(forms.ModelForm):
         return debrief
 
 
-# What the results read of a debrief: editing anything else (the words, who may read them)
-# must not count towards a new release (``releases.changed_since``).
-FIGURE_FIELDS = (
-    "measured",
-    "corrected",
-    "window_measured",
-    "window_corrected",
-    "assessment",
-    "usefulness",
-)
-
-
 def _figures(debrief: Debrief) -> tuple[Any, ...]:
-    return tuple(getattr(debrief, name) for name in FIGURE_FIELDS)
+    return tuple(getattr(debrief, name) for name in Debrief.FIGURES)
 
 
 def _shown_field(initial: int) -> forms.IntegerField:

@@ -996,6 +996,16 @@ class Debrief(models.Model):
     PUBLISHED = (Visibility.ANONYMOUS, Visibility.SIGNED)
     # Readable by the method's facilitators (the next step's synthesis quotes them).
     SHARED = (Visibility.FACILITATORS, *PUBLISHED)
+    # What the results read of a debrief, in this order (``releases``): editing anything else
+    # (the words, who may read them) must not count towards a new release.
+    FIGURES = (
+        "measured",
+        "corrected",
+        "window_measured",
+        "window_corrected",
+        "assessment",
+        "usefulness",
+    )
 
     adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="debriefs")
     # The adoption's owner and version, kept here so that owner-scoped reads and the results'

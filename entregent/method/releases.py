@@ -57,12 +57,7 @@ def latest_debriefs(version_ids: Iterable[int]) -> dict[int, list[results.Member
             "owner_id",
             "adoption__adopted_on",
             "written_on",
-            "measured",
-            "corrected",
-            "window_measured",
-            "window_corrected",
-            "assessment",
-            "usefulness",
+            *Debrief.FIGURES,
         )
     )
     found: dict[int, list[results.MemberDebrief]] = {}
