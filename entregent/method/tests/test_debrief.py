@@ -61,6 +61,11 @@ class DebriefCase(BaseTestCase):
     def new_url(self, adoption: Adoption | None = None) -> str:
         return reverse("methods:debrief-new", args=[(adoption or self.adoption).pk])
 
+    def debrief(self, **changes: Any) -> Any:
+        """Open the new debrief form and send it back as shown, with ``changes``."""
+        shown = self.client.get(self.new_url())
+        return self.client.post(self.new_url(), self.form_data(shown, **changes))
+
     def form_data(self, response: Any, **changes: Any) -> dict[str, Any]:
         """What the browser sends back: the form as shown, with ``changes``."""
         form = response.context["form"]
@@ -154,8 +159,7 @@ class PrefillTests(DebriefCase):
     def test_numbers_left_as_shown_are_measured_ones_not_corrections(self) -> None:
         self.client.force_login(self.alice)
         with time_machine.travel(AFTER_WINDOW, tick=False):
-            shown = self.client.get(self.new_url())
-            response = self.client.post(self.new_url(), self.form_data(shown))
+            response = self.debrief()
         debrief = Debrief.objects.get()
         self.assertRedirects(
             response, reverse("methods:debrief", args=[self.adoption.pk, debrief.pk])
@@ -197,8 +201,7 @@ class PrefillTests(DebriefCase):
     def test_editing_keeps_the_numbers_measured_when_it_was_written(self) -> None:
         self.client.force_login(self.alice)
         with time_machine.travel(DURING, tick=False):
-            shown = self.client.get(self.new_url())
-            self.client.post(self.new_url(), self.form_data(shown, n_other="2"))
+            self.debrief(n_other="2")
         debrief = Debrief.objects.get()
         edit = reverse("methods:debrief-edit", args=[self.adoption.pk, debrief.pk])
         with time_machine.travel(AFTER_WINDOW, tick=False):
@@ -220,8 +223,7 @@ class PrefillTests(DebriefCase):
         # who may read them must leave it (``releases.changed_since``).
         self.client.force_login(self.alice)
         with time_machine.travel(DURING, tick=False):
-            shown = self.client.get(self.new_url())
-            self.client.post(self.new_url(), self.form_data(shown))
+            self.debrief()
         debrief = Debrief.objects.get()
         self.assertEqual(debrief.figures_changed_at, DURING)
         edit = reverse("methods:debrief-edit", args=[self.adoption.pk, debrief.pk])
@@ -280,8 +282,7 @@ class DebriefFormTests(DebriefCase):
         self.client.force_login(self.alice)
         for moment, assessment in ((DURING, "partly"), (AFTER_WINDOW, "worked")):
             with time_machine.travel(moment, tick=False):
-                shown = self.client.get(self.new_url())
-                self.client.post(self.new_url(), self.form_data(shown, assessment=assessment))
+                self.debrief(assessment=assessment)
         first, second = Debrief.objects.order_by("written_on")
         self.assertEqual((first.assessment, second.assessment), ("partly", "worked"))
         page = self.client.get(reverse("methods:adoption", args=[self.adoption.pk]))
@@ -293,15 +294,13 @@ class DebriefFormTests(DebriefCase):
         adoptions.abandon(self.adoption, dt.date(2026, 3, 10))
         self.client.force_login(self.alice)
         with time_machine.travel(AFTER_WINDOW, tick=False):
-            shown = self.client.get(self.new_url())
-            self.client.post(self.new_url(), self.form_data(shown, assessment="did_not"))
+            self.debrief(assessment="did_not")
         self.assertEqual(Debrief.objects.get().assessment, "did_not")
 
     def test_a_deleted_debrief_is_gone(self) -> None:
         self.client.force_login(self.alice)
         with time_machine.travel(DURING, tick=False):
-            shown = self.client.get(self.new_url())
-            self.client.post(self.new_url(), self.form_data(shown))
+            self.debrief()
         debrief = Debrief.objects.get()
         url = reverse("methods:debrief-delete", args=[self.adoption.pk, debrief.pk])
         self.assertContains(self.client.get(url), "will be deleted")
